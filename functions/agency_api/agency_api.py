@@ -1,0 +1,58 @@
+"""AgencyApi: JSON under /agency/ for staff (JWT verified by API Gateway), and its OpenAPI document."""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from pydantic import BaseModel
+
+from civic.agency import identity
+
+logger = Logger(service="agency-api")
+metrics = Metrics(namespace="LineCivicDesk", service="agency-api")
+tracer = Tracer(service="agency-api")
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+class Me(BaseModel):
+    subject: str
+    agency_id: str
+    role: str
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"message": message})
+
+
+@app.exception_handler(identity.Unauthorized)
+def _unauthorized(exc: identity.Unauthorized) -> Response:
+    logger.warning("agency API call without identity", extra={"path": app.current_event.path})
+    return _error(401, "Unauthorized")
+
+
+@app.exception_handler(identity.Forbidden)
+def _forbidden(exc: identity.Forbidden) -> Response:
+    logger.warning("agency API call forbidden", extra={"path": app.current_event.path, "reason": str(exc)})
+    return _error(403, "Forbidden")
+
+
+def staff() -> identity.Staff:
+    return identity.from_event(app.current_event.raw_event)
+
+
+@app.get("/agency/me", summary="Who am I: the agency and role in my token")
+def me() -> Me:
+    caller = staff()
+    return Me(subject=caller.subject, agency_id=caller.agency_id, role=caller.role)
+
+
+@app.get("/agency/openapi.json", include_in_schema=False)
+def openapi():
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON,
+                    body=app.get_openapi_json_schema(title="LINE civic desk — agency API", version="1"))
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,78 @@
+"""moto in server mode, in this process, with DynamoDB requests made atomic as they are on AWS."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.request
+from typing import Any, Callable, Iterable
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+log = logging.getLogger(__name__)
+
+DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+
+
+class SerialDynamoDb:
+    """WSGI middleware that runs one DynamoDB request at a time.
+
+    moto answers requests on threads and checks a ConditionExpression and writes the item without a lock,
+    so two concurrent conditional writes can both pass. Reads are serialised too: moto updates items in
+    place, so a concurrent read could see half an update (or a scan could iterate a table being resized).
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET_PREFIX):
+            return self.app(environ, start_response)
+        with self.lock:
+            # Consume the response inside the lock: the write happens while the body is produced.
+            return list(self.app(environ, start_response))
+
+
+class _QuietMotoRequestHandler(MotoRequestHandler):
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
+        log.log(logging.WARNING if type == "error" else logging.DEBUG, message.rstrip(), *args)
+
+
+class MotoServer:
+    """moto's server app on loopback, on a free port, in a daemon thread."""
+
+    def __init__(self, host: str = "127.0.0.1"):
+        self.host = host
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("moto server is not running")
+        return f"http://{self.host}:{self._server.server_port}"
+
+    def start(self) -> MotoServer:
+        app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietMotoRequestHandler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="moto-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def reset(self) -> None:
+        """Forget every resource: moto's backends are process-wide and may hold a previous stack's state."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback URL we built
+            response.read()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        self._server = self._thread = None

@@ -1,0 +1,1 @@
+"""The agency API: staff identity from the verified JWT, and one Powertools Router per domain."""

@@ -1,0 +1,111 @@
+"""The citizen basics conversation: one webhook event in, its effects (tables, outbox) out.
+
+The handler calls `handle(envelope)` once per SQS record; what to say comes from citizen_chat (pure),
+what is stored from the table modules, and everything the citizen receives goes through the outbox.
+"""
+
+import json
+import time
+import uuid
+
+from aws_lambda_powertools import Logger
+
+from civic import citizen_chat, i18n, line_api, outbox, postback, privacy, webhook
+from civic.aws import client
+from civic.settings import settings
+from civic.tables import citizens
+
+EXPORT_LINK_MINUTES = 15
+logger = Logger(child=True)
+
+
+def _language(user_id: str, profile: dict | None = None) -> str:
+    citizen = citizens.find(user_id)
+    if citizen is not None:
+        return citizen.language
+    return i18n.language((profile or {}).get("language"))
+
+
+def _export_link(user_id: str) -> str:
+    key = f"exports/{uuid.uuid4()}.json"  # unguessable; the bucket expires it the next day
+    body = json.dumps(privacy.export(user_id), ensure_ascii=False, default=str, indent=1).encode("utf-8")
+    s3 = client("s3")
+    s3.put_object(Bucket=settings().exports_bucket, Key=key, Body=body, ContentType="application/json")
+    return s3.generate_presigned_url("get_object", Params={"Bucket": settings().exports_bucket, "Key": key},
+                                     ExpiresIn=EXPORT_LINK_MINUTES * 60)
+
+
+def _on_follow(user: str, event: dict) -> tuple[str, list[dict]]:
+    profile = line_api.profile(user)  # None if LINE will not say: we still welcome them, in Thai
+    lang = i18n.language((profile or {}).get("language"))
+    name = (profile or {}).get("displayName")
+    citizens.follow(user, name, lang, at=event.get("timestamp", time.time() * 1000) / 1000)
+    return "welcome", citizen_chat.welcome(lang, name, settings().citizen_retention_days)
+
+
+def _on_postback(user: str, event: dict) -> tuple[str, list[dict]]:
+    lang = _language(user)
+    try:
+        choice = postback.decode(event["postback"]["data"])
+    except (postback.PostbackError, KeyError, TypeError):
+        return "postback-invalid", citizen_chat.invalid_postback(lang)
+    at = event.get("timestamp", time.time() * 1000) / 1000
+    match choice.action:
+        case "consent":
+            granted = choice.int_param("v", low=0, high=1) == 1
+            name = (line_api.profile(user) or {}).get("displayName") if granted else None
+            citizens.set_consent(user, granted, name, at)
+            return "consent", citizen_chat.consent_answer(lang, granted)
+        case "mydata":
+            return "my-data", _my_data(user, lang)
+        case "export":
+            line_api.show_loading(user, 5)
+            return "my-data-export", citizen_chat.export_ready(lang, _export_link(user), EXPORT_LINK_MINUTES)
+        case "erase":
+            return "erase-confirm", citizen_chat.erase_confirm(lang)
+        case "erase-confirm":
+            removed = privacy.erase(user)
+            logger.info("citizen data erased", extra={"citizen": privacy.pseudonym(user), "removed": removed})
+            return "erased", citizen_chat.erase_done(lang, sum(removed.values()))
+        case "erase-cancel":
+            return "erase-cancelled", citizen_chat.erase_cancelled(lang)
+        case "help":
+            return "help", citizen_chat.help_menu(lang)
+    return "postback-invalid", citizen_chat.invalid_postback(lang)
+
+
+def _my_data(user: str, lang: str) -> list[dict]:
+    held = privacy.export(user)["records"]
+    own = held.pop("citizens", [])
+    return citizen_chat.my_data(lang, own[0] if own else None, sum(len(r) for r in held.values()))
+
+
+def _on_message(user: str, event: dict) -> tuple[str, list[dict]]:
+    lang = _language(user)
+    message = event.get("message") or {}
+    said = message.get("text", "").strip().lower() if message.get("type") == "text" else ""
+    if said in ("ข้อมูลของฉัน", "my data"):
+        return "my-data", _my_data(user, lang)
+    understood = said in webhook.KEYWORDS["citizen"]
+    return ("help" if understood else "not-understood"), citizen_chat.help_menu(lang, understood)
+
+
+def handle(envelope: dict) -> list[str]:
+    """Apply one webhook event; returns the ids of the outbound messages it produced."""
+    event = envelope["event"]
+    user = webhook.user_id(event)
+    kind = event.get("type")
+    if user is None or (event.get("source") or {}).get("type") != "user":
+        logger.info("event outside a 1:1 chat ignored", extra={"type": kind})
+        return []
+    if kind == "unfollow":
+        citizens.unfollow(user, at=event.get("timestamp", time.time() * 1000) / 1000)
+        return []
+    handlers = {"follow": _on_follow, "postback": _on_postback, "message": _on_message}
+    if kind not in handlers:
+        logger.info("event type without a citizen answer", extra={"type": kind})
+        return []
+    purpose, reply = handlers[kind](user, event)
+    sends = outbox.replies(event, reply, purpose)
+    outbox.send(sends)
+    return [s.id for s in sends]

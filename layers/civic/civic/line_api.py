@@ -1,0 +1,148 @@
+"""The one module that talks to LINE (api.line.me and api-data.line.me), through line-bot-sdk v3.
+
+Requests are built with the SDK's models, which validate our plain-dict messages on the way out.
+Every answer is classified once, here, so callers never look at status codes:
+  delivered   2xx, or 409 with x-line-accepted-request-id (the retry key was already accepted)
+  retryable   429, 5xx, time-outs and connection errors: try again later with the same retry key
+  rejected    any other 4xx: LINE will never accept this request; do not retry
+`LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server).
+"""
+
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    Message,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+
+from civic import channel
+from civic.settings import settings
+
+TIMEOUT = (3.05, 10)  # connect, read (seconds)
+RETRY_KEY_NAMESPACE = uuid.UUID("6f1b7c1e-2f43-4b38-9a5d-0c1e4d3b8a11")
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str  # "delivered" | "retryable" | "rejected"
+    http_status: int | None
+    request_id: str | None
+    error: str | None = None
+
+    @property
+    def invalid_reply_token(self) -> bool:
+        return self.outcome == "rejected" and "reply token" in (self.error or "").lower()
+
+
+def retry_key(message_id: str) -> str:
+    """The X-Line-Retry-Key of an outbound message: the same for every attempt, a UUID as LINE requires."""
+    return str(uuid.uuid5(RETRY_KEY_NAMESPACE, message_id))
+
+
+@cache
+def _client(token: str, host: str) -> ApiClient:
+    configuration = Configuration(host=host, access_token=token)
+    configuration.retries = 0  # retries happen through the queue, with the same retry key
+    return ApiClient(configuration)
+
+
+def _messaging(data: bool = False):
+    base = settings().line_api_endpoint
+    host = base or ("https://api-data.line.me" if data else "https://api.line.me")
+    client = _client(channel.access_token(), host)
+    return MessagingApiBlob(client) if data else MessagingApi(client)
+
+
+def _header(headers, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _classify(exc: Exception) -> Answer:
+    if isinstance(exc, ApiException):
+        status = exc.status
+        body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else str(exc.body or exc.reason)
+        accepted = _header(exc.headers, "x-line-accepted-request-id")
+        if status == 409 and accepted:
+            return Answer("delivered", status, accepted)
+        request_id = _header(exc.headers, "x-line-request-id")
+        if status == 429 or (status or 0) >= 500:
+            return Answer("retryable", status, request_id, body[:500])
+        return Answer("rejected", status, request_id, body[:500])
+    if isinstance(exc, (urllib3.exceptions.HTTPError, OSError, TimeoutError)):
+        return Answer("retryable", None, None, f"{type(exc).__name__}: {exc}"[:500])
+    raise exc
+
+
+def _call(send) -> Answer:
+    try:
+        response = send()
+    except Exception as exc:  # classified; anything unexpected is re-raised by _classify
+        answer = _classify(exc)
+        if answer.http_status == 401 and channel.refresh():
+            # The access token was rotated: one more try with the fresh one.
+            _client.cache_clear()
+            return _call(send)
+        return answer
+    return Answer("delivered", response.status_code, _header(response.headers, "x-line-request-id"))
+
+
+def _messages(messages: list[dict]) -> list[Message]:
+    return [Message.from_dict(m) for m in messages]
+
+
+def reply(reply_token: str, messages: list[dict]) -> Answer:
+    request = ReplyMessageRequest(reply_token=reply_token, messages=_messages(messages))
+    return _call(lambda: _messaging().reply_message_with_http_info(request, _request_timeout=TIMEOUT))
+
+
+def push(to: str, messages: list[dict], message_id: str) -> Answer:
+    request = PushMessageRequest(to=to, messages=_messages(messages))
+    return _call(lambda: _messaging().push_message_with_http_info(
+        request, x_line_retry_key=retry_key(message_id), _request_timeout=TIMEOUT))
+
+
+def multicast(to: list[str], messages: list[dict], message_id: str) -> Answer:
+    request = MulticastRequest(to=to, messages=_messages(messages))
+    return _call(lambda: _messaging().multicast_with_http_info(
+        request, x_line_retry_key=retry_key(message_id), _request_timeout=TIMEOUT))
+
+
+def show_loading(chat_id: str, seconds: int = 10) -> Answer:
+    """The typing dots in a 1:1 chat while a worker takes more than a moment (5..60 s, a multiple of 5)."""
+    request = ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=seconds)
+    return _call(lambda: _messaging().show_loading_animation_with_http_info(request, _request_timeout=TIMEOUT))
+
+
+def profile(user_id: str) -> dict | None:
+    """displayName and language of a user, or None when LINE will not say (blocked, unknown)."""
+    try:
+        answer = _messaging().get_profile(user_id, _request_timeout=TIMEOUT)
+    except Exception as exc:
+        _classify(exc)  # re-raises what is not a LINE or network error
+        return None
+    return {"displayName": answer.display_name, "language": answer.language}
+
+
+def content(message_id: str) -> tuple[bytes, str] | None:
+    """The bytes a citizen sent (image, video, audio, file) and their content type, or None if gone."""
+    try:
+        response = _messaging(data=True).get_message_content_with_http_info(message_id, _request_timeout=TIMEOUT)
+    except Exception as exc:
+        if _classify(exc).outcome == "retryable":
+            raise
+        return None
+    return response.raw_data, _header(response.headers, "content-type") or "application/octet-stream"

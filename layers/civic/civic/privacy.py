@@ -1,0 +1,42 @@
+"""A citizen's rights under the PDPA, across every table that holds their data: access and erasure.
+
+Each holder module exposes `export_citizen(user_id) -> list[dict]` and `erase_citizen(user_id) -> int`.
+A new table that holds personal data adds its module to HOLDERS; tests/integration check every table
+of template.yaml is either a holder or documented as holding nothing personal (docs/pdpa.md).
+"""
+
+import hashlib
+import importlib
+import time
+
+HOLDERS = [
+    "civic.tables.citizens",
+    "civic.tables.deliveries",
+]
+
+
+def _holders():
+    return [(name.rsplit(".", 1)[-1], importlib.import_module(name)) for name in HOLDERS]
+
+
+def export(user_id: str) -> dict:
+    return {
+        "format": "line-civic-desk/my-data/v1",
+        "exportedAt": int(time.time()),
+        "userId": user_id,
+        "records": {name: module.export_citizen(user_id) for name, module in _holders()},
+    }
+
+
+def count(user_id: str) -> int:
+    return sum(len(records) for records in export(user_id)["records"].values())
+
+
+def erase(user_id: str) -> dict[str, int]:
+    """Erase everywhere; returns items removed per holder. The tombstone is the log line, not a record."""
+    return {name: module.erase_citizen(user_id) for name, module in _holders()}
+
+
+def pseudonym(user_id: str) -> str:
+    """What logs may carry instead of a LINE user id."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:16]

@@ -1,0 +1,34 @@
+"""What every PynamoDB model here shares: the region and endpoint from the environment, and TTL reading."""
+
+import os
+import time
+
+from pynamodb.attributes import NumberAttribute
+from pynamodb.models import Model
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-7"
+
+
+class CivicModel(Model):
+    """Base for tables with an optional `expires_at` TTL attribute."""
+
+    class Meta:
+        abstract = True
+        region = region()
+
+    expires_at = NumberAttribute(null=True)
+
+    def alive(self, now: float | None = None) -> bool:
+        # DynamoDB deletes expired items up to two days late: readers treat them as gone already.
+        return self.expires_at is None or self.expires_at > (time.time() if now is None else now)
+
+
+def get_alive(model: type[CivicModel], *keys, now: float | None = None, consistent: bool = True):
+    """model.get(*keys) that treats an expired item as absent; None when there is none."""
+    try:
+        item = model.get(*keys, consistent_read=consistent)
+    except model.DoesNotExist:
+        return None
+    return item if item.alive(now) else None

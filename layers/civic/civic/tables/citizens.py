@@ -1,0 +1,83 @@
+"""Citizens: one item per LINE user who follows (or followed) the account.
+
+Holds only what the service needs: display name (only with consent), language, consent and its time,
+follow and unfollow times. After unfollow the item expires (TTL) after the retention period.
+"""
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+
+from civic.settings import settings
+from civic.tables.base import CivicModel, get_alive
+
+
+class Citizen(CivicModel):
+    class Meta(CivicModel.Meta):
+        table_name = settings().citizens_table
+
+    user_id = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="th")
+    consent = UnicodeAttribute(null=True)  # "granted" | "declined" | None (not asked or not answered)
+    consent_at = NumberAttribute(null=True)
+    followed_at = NumberAttribute(null=True)
+    unfollowed_at = NumberAttribute(null=True)
+    active = BooleanAttribute(default=True)
+
+
+def find(user_id: str) -> Citizen | None:
+    return get_alive(Citizen, user_id)
+
+
+def follow(user_id: str, display_name: str | None, language: str, at: float) -> Citizen:
+    """Record a (re)follow. The name is kept only once consent is granted, so it waits on the item unset."""
+    citizen = find(user_id) or Citizen(user_id)
+    citizen.language = language
+    citizen.followed_at = at
+    citizen.unfollowed_at = None
+    citizen.active = True
+    citizen.expires_at = None
+    if citizen.consent == "granted":
+        citizen.display_name = display_name
+    citizen.save()
+    return citizen
+
+
+def unfollow(user_id: str, at: float) -> Citizen | None:
+    citizen = find(user_id)
+    if citizen is None:
+        return None
+    citizen.update(actions=[
+        Citizen.active.set(False),
+        Citizen.unfollowed_at.set(at),
+        Citizen.expires_at.set(int(at + settings().citizen_retention_days * 86400)),
+    ])
+    return citizen
+
+
+def set_consent(user_id: str, granted: bool, display_name: str | None, at: float) -> Citizen:
+    citizen = find(user_id) or Citizen(user_id, followed_at=at)
+    citizen.consent = "granted" if granted else "declined"
+    citizen.consent_at = at
+    citizen.display_name = display_name if granted else None
+    citizen.save()
+    return citizen
+
+
+def reminders_allowed(user_id: str) -> bool:
+    """Pushes other than direct answers (reminders, notices) need consent and an active follow."""
+    citizen = find(user_id)
+    return bool(citizen and citizen.active and citizen.consent == "granted")
+
+
+def export_citizen(user_id: str) -> list[dict]:
+    citizen = find(user_id)
+    return [citizen.to_simple_dict()] if citizen else []
+
+
+def erase_citizen(user_id: str) -> int:
+    try:
+        Citizen(user_id).delete()
+    except Citizen.DoesNotExist:  # pragma: no cover - delete of a missing key is not an error in DynamoDB
+        return 0
+    return 1
+
