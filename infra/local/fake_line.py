@@ -16,8 +16,10 @@ It answers LINE's own paths the way LINE does, and it is strict: anything it acc
   never minted is accepted once, because real LINE may have minted it (a webhook replayed from a
   capture) and we cannot know; those replies are recorded under `received(None)`.
 - `X-Line-Retry-Key` must be a UUID; an accepted key is remembered 24 h by `clock` and a repeat gets
-  409 with `x-line-accepted-request-id`. A request that failed, injected faults included, does not
-  consume its key.
+  409 with `x-line-accepted-request-id` (and, for push, the first answer's `sentMessages`, as LINE
+  does). A request that failed, injected faults included, does not consume its key.
+- Multicast skips users who blocked the account, as LINE does; broadcast reaches every user the fake
+  has seen follow (set_profile, issue_reply_token, a delivery) who has not blocked it.
 - Quota consumption counts what push, multicast and broadcast delivered this month (JST), one per
   recipient per request as LINE bills; replies are free.
 
@@ -26,8 +28,9 @@ banned in `sender.name`, `$` placeholders matching `emojis`, Flex values such as
 
 Control endpoints under /_fake/ (no auth, not recorded, never faulted) mirror the public methods.
 
-Speed: the validators are built once per spec file and shared; a push with one text message takes
-about 0.2 ms through the whole WSGI app (validation about 0.1 ms), measured on the dev machine.
+Speed (2-core dev machine, median of 5 runs): the validators are built once per spec file (39 ms) and
+shared by every FakeLine. A push with one Thai text validates in 0.044 ms, takes 0.25 ms through the
+whole WSGI app, and 1.6 ms from the SDK over loopback HTTP to a threaded werkzeug server.
 """
 
 import copy
@@ -172,6 +175,10 @@ def json_response(status: int, body, headers=None) -> Response:
     )
 
 
+def status_answer(status: int) -> Response:
+    return LineError(status, STATUS_MESSAGES.get(status, HTTPStatus(status).phrase)).response()
+
+
 def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -264,7 +271,8 @@ def _required(validator, required, instance, schema):
                 yield ValidationError("Must be specified", path=[prop])
 
 
-def _no_undeclared(validator, allowed, instance, schema):
+def _additional_properties(validator, allowed, instance, schema):
+    """`false` refuses each undeclared property by name; a schema validates the values of a map."""
     if allowed is False and isinstance(instance, dict):
         for prop in instance:
             if prop not in schema.get("properties", {}):
@@ -309,7 +317,7 @@ LineSchemaValidator = jsonschema.validators.extend(
     {
         "x-dispatch": _dispatch,
         "required": _required,
-        "additionalProperties": _no_undeclared,
+        "additionalProperties": _additional_properties,
         "x-maxUtf16Units": _max_utf16_units,
     },
 )
@@ -469,9 +477,7 @@ class FakeLine:
         if fault and fault.latency_ms:
             time.sleep(fault.latency_ms / 1000)
         if fault and fault.status:
-            return LineError(
-                fault.status, STATUS_MESSAGES.get(fault.status, HTTPStatus(fault.status).phrase)
-            ).response()
+            return status_answer(fault.status)
         try:
             if request.headers.get("Authorization") != f"Bearer {self._token()}":
                 raise LineError(401, STATUS_MESSAGES[401])
@@ -480,9 +486,7 @@ class FakeLine:
         except LineError as error:
             return error.response()
         except HTTPException as error:
-            return LineError(
-                error.code, STATUS_MESSAGES.get(error.code, HTTPStatus(error.code).phrase)
-            ).response()
+            return status_answer(error.code)
 
     def _take_fault(self, path: str) -> Fault | None:
         now = self._clock()
@@ -526,7 +530,7 @@ class FakeLine:
         try:
             body = json.loads(request.get_data())
         except ValueError as error:
-            raise LineError(400, f"The request body could not be parsed as JSON ({error})")
+            raise LineError(400, f"The request body could not be parsed as JSON ({error})") from None
         details = [_detail(e) for e in self._validators[schema].iter_errors(body)]
         if not details and "messages" in body:
             details = _size_limits(body["messages"])

@@ -31,8 +31,13 @@ class SerialDynamoDb:
         if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET_PREFIX):
             return self.app(environ, start_response)
         with self.lock:
-            # Consume the response inside the lock: the write happens while the body is produced.
-            return list(self.app(environ, start_response))
+            # Consume the response inside the lock, in case the app writes while producing the body.
+            body = self.app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
 
 
 class _QuietMotoRequestHandler(MotoRequestHandler):
@@ -57,7 +62,6 @@ class MotoServer:
     def start(self) -> MotoServer:
         app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietMotoRequestHandler)
-        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="moto-server", daemon=True)
         self._thread.start()

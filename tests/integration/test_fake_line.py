@@ -90,7 +90,8 @@ def raw(base_url):
             **(headers or {}),
         }
         response = http.request(method, base_url + path, body=data, headers=all_headers)
-        return response.status, response.headers, (json.loads(response.data) if response.data else None)
+        is_json = response.headers.get("Content-Type", "").startswith("application/json")
+        return response.status, response.headers, (json.loads(response.data) if is_json else response.data)
 
     return send
 
@@ -427,6 +428,23 @@ def test_push_to_a_malformed_user_id_is_refused(line, messaging):
     assert "'to'" in json.loads(refused.value.body)["message"]
 
 
+def test_broadcast_reaches_followers_but_not_blocked_ones_and_multicast_skips_blocked(line, raw):
+    """GIVEN two followers, one of whom blocked the account WHEN a broadcast and a multicast go to both
+    THEN only the follower who did not block receives them."""
+    line.set_profile(CITIZEN, "สมชาย")
+    line.set_profile(OTHER_CITIZEN, "สมหญิง")
+    line.block(OTHER_CITIZEN)
+
+    broadcast, _, _ = raw("POST", "/v2/bot/message/broadcast", {"messages": text_messages(1)})
+    multicast, _, _ = raw(
+        "POST", "/v2/bot/message/multicast", {"to": [CITIZEN, OTHER_CITIZEN], "messages": text_messages(1)}
+    )
+
+    assert (broadcast, multicast) == (200, 200)
+    assert [r["endpoint"] for r in line.received(CITIZEN)] == ["broadcast", "multicast"]
+    assert line.received(OTHER_CITIZEN) == []
+
+
 def test_message_content_is_served_with_its_type_and_unknown_ids_get_404(line, api_client):
     """GIVEN a photo a citizen sent WHEN its content is fetched THEN the bytes come back, and an
     unknown message id gets 404."""
@@ -511,6 +529,17 @@ def test_control_endpoint_injects_faults_until_deleted(raw):
     after, _, _ = raw("POST", PUSH, {"to": CITIZEN, "messages": text_messages(1)})
 
     assert (before, after) == (503, 200)
+
+
+def test_control_endpoint_stores_content_with_its_content_type(raw):
+    """GIVEN a photo posted raw to /_fake/content/{id} WHEN LINE's content endpoint is asked for it
+    THEN the same bytes come back with the same Content-Type."""
+    photo = b"\x89PNG\r\n\x1a\n a flooded street"
+    raw("POST", "/_fake/content/468789577898262532", photo, {"Content-Type": "image/png"}, token="")
+
+    status, headers, fetched = raw("GET", "/v2/bot/message/468789577898262532/content")
+
+    assert (status, headers["Content-Type"], fetched) == (200, "image/png", photo)
 
 
 def test_push_validates_and_answers_well_under_5_ms(line):

@@ -34,7 +34,7 @@ class Postback:
     def int_param(self, name: str, *, low: int, high: int) -> int:
         """An integer parameter within [low, high]; anything else is tampering or a bug."""
         raw = self.params.get(name, "")
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise PostbackError(f"{name} is not a small whole number")
         value = int(raw)
         if not low <= value <= high:

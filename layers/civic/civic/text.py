@@ -5,7 +5,8 @@ grapheme (Thai stacked marks, emoji with skin tones or joiners stay whole).
 """
 
 import re
-import unicodedata
+
+import regex
 
 # SQS accepts only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF; lone surrogates cannot be encoded at all.
 _NOT_ALLOWED = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -33,21 +34,8 @@ def utf16_units(text: str) -> int:
 
 
 def _graphemes(text: str) -> list[str]:
-    """Split into user-perceived characters: a base and its combining marks, ZWJ sequences, modifiers."""
-    clusters: list[str] = []
-    for ch in text:
-        joins = clusters and (
-            unicodedata.combining(ch)
-            or unicodedata.category(ch) in ("Mn", "Me", "Mc")
-            or ch in ("\u200d", "\ufe0f", "\ufe0e")
-            or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin-tone modifiers
-            or clusters[-1].endswith("\u200d")
-        )
-        if joins:
-            clusters[-1] += ch
-        else:
-            clusters.append(ch)
-    return clusters
+    """User-perceived characters (Unicode extended grapheme clusters, UAX #29)."""
+    return regex.findall(r"\X", text)
 
 
 def cut(text: str, max_units: int, *, measure=utf16_units, ellipsis: str = "…") -> str:

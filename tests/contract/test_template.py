@@ -1,0 +1,145 @@
+"""The template checked like code: each rule here is one a misconfiguration would break (RELIABILITY row 42)."""
+
+import re
+
+import pytest
+from cfnlint.decode import decode
+
+from tests.conftest import ROOT
+
+TEMPLATE, _ = decode(str(ROOT / "template.yaml"))
+RESOURCES = TEMPLATE["Resources"]
+GLOBAL_TIMEOUT = TEMPLATE["Globals"]["Function"]["Timeout"]
+
+
+def of_type(kind: str) -> dict:
+    return {name: r for name, r in RESOURCES.items() if r["Type"] == kind}
+
+
+FUNCTIONS = of_type("AWS::Serverless::Function")
+QUEUES = of_type("AWS::SQS::Queue")
+TABLES = of_type("AWS::DynamoDB::Table")
+
+
+def _dlq_names() -> set[str]:
+    return {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            for q in QUEUES.values() if "RedrivePolicy" in q["Properties"]}
+
+
+def _sqs_sources():
+    for fname, function in FUNCTIONS.items():
+        for ename, event in function["Properties"].get("Events", {}).items():
+            if event["Type"] == "SQS":
+                yield fname, function, event["Properties"]
+
+
+@pytest.mark.parametrize("name", sorted(set(QUEUES) - _dlq_names()))
+def test_every_work_queue_has_a_dead_letter_queue_after_at_least_five_receives(name):
+    """GIVEN a queue that is not itself a DLQ WHEN read THEN it redrives to a DLQ after ≥ 5 receives."""
+    policy = QUEUES[name]["Properties"].get("RedrivePolicy")
+    assert policy, f"{name} has no DLQ"
+    assert policy["maxReceiveCount"] >= 5
+
+
+@pytest.mark.parametrize("name", sorted(_dlq_names()))
+def test_every_dead_letter_queue_has_an_alarm_on_its_depth(name):
+    """GIVEN a DLQ WHEN read THEN an alarm watches its visible messages and notifies the alarm topic."""
+    alarms = [a for a in of_type("AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+              and a["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": [name, "QueueName"]}]
+    assert alarms and alarms[0]["Properties"]["AlarmActions"]
+
+
+@pytest.mark.parametrize("fname,function,source", list(_sqs_sources()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_sqs_source_reports_partial_batch_failures(fname, function, source):
+    """GIVEN an SQS event source WHEN read THEN it reports batch item failures (one poison record fails alone)."""
+    assert source.get("FunctionResponseTypes") == ["ReportBatchItemFailures"]
+
+
+@pytest.mark.parametrize("fname,function,source", list(_sqs_sources()), ids=lambda v: v if isinstance(v, str) else "")
+def test_visibility_is_at_least_six_times_the_consumer_time_out(fname, function, source):
+    """GIVEN a queue and its consumer WHEN read THEN visibility ≥ 6 × the function's time-out (AWS's advice)."""
+    queue = source["Queue"]["Fn::GetAtt"][0]
+    timeout = function["Properties"].get("Timeout", GLOBAL_TIMEOUT)
+    assert QUEUES[queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_every_table_has_point_in_time_recovery_and_encryption(name):
+    """GIVEN a table WHEN read THEN PITR and SSE are on."""
+    props = TABLES[name]["Properties"]
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_transient_tables_expire_their_items():
+    """GIVEN the tables holding dedupe records, idempotency records, profiles and delivery logs THEN TTL is on."""
+    for name in ("WebhookEventsTable", "IdempotencyTable", "CitizensTable", "DeliveriesTable"):
+        assert TABLES[name]["Properties"]["TimeToLiveSpecification"]["Enabled"] is True
+
+
+def test_every_function_has_its_own_role():
+    """GIVEN the functions WHEN read THEN none names a shared Role: SAM makes one per function from Policies."""
+    for name, function in FUNCTIONS.items():
+        assert "Role" not in function["Properties"], f"{name} uses a shared role"
+        assert function["Properties"].get("Policies"), f"{name} has no policies of its own"
+
+
+def _statements(function: dict) -> list[dict]:
+    return [s for p in function["Properties"]["Policies"] if isinstance(p, dict) for s in p.get("Statement", [])]
+
+
+def test_no_policy_grants_wildcard_actions_or_resources():
+    """GIVEN every inline policy WHEN read THEN no "*" action or resource (least privilege)."""
+    for name, function in FUNCTIONS.items():
+        for statement in _statements(function):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert all("*" not in a for a in actions), name
+            assert statement["Resource"] != "*", name
+
+
+def test_the_intake_may_only_read_its_dedupe_table_and_send_to_domain_queues():
+    """GIVEN the webhook intake WHEN its policy is read THEN only its table, the domain queues and the secret."""
+    actions = {a for s in _statements(FUNCTIONS["WebhookIntakeFunction"]) for a in s["Action"]}
+    assert actions == {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "sqs:SendMessage",
+                       "secretsmanager:GetSecretValue"}
+
+
+# A LINE channel secret is 32 hex digits; a long-lived access token is ~170 base64 characters.
+SECRET_LIKE = re.compile(r"\b[0-9a-f]{32}\b|[A-Za-z0-9+/]{100,}=*")
+
+
+def test_no_secret_is_written_into_the_template():
+    """GIVEN the template text WHEN searched THEN no credential-looking values, and the secret is a name only."""
+    text = (ROOT / "template.yaml").read_text()
+    assert not SECRET_LIKE.search(text)
+    for function in FUNCTIONS.values():
+        for key in function["Properties"].get("Environment", {}).get("Variables", {}):
+            assert "TOKEN" not in key and key != "LINE_CHANNEL_SECRET"
+    assert "LINE_CHANNEL_ACCESS_TOKEN" not in TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+
+
+def test_the_webhook_is_public_and_every_other_route_needs_a_staff_token():
+    """GIVEN the HTTP routes WHEN read THEN only the webhook and the OpenAPI document skip the JWT authorizer."""
+    assert RESOURCES["Api"]["Properties"]["Auth"]["DefaultAuthorizer"] == "StaffJwt"
+    public = {e["Properties"]["Path"] for f in FUNCTIONS.values() for e in f["Properties"].get("Events", {}).values()
+              if e["Type"] == "HttpApi" and e["Properties"].get("Auth", {}).get("Authorizer") == "NONE"}
+    assert public == {"/line/webhook", "/agency/openapi.json"}
+
+
+def test_functions_run_python_3_13_on_arm64_with_the_shared_layer():
+    """GIVEN Globals WHEN read THEN python3.13, arm64, active tracing, the civic layer built by SAM."""
+    function = TEMPLATE["Globals"]["Function"]
+    assert function["Runtime"] == "python3.13" and function["Architectures"] == ["arm64"]
+    assert function["Tracing"] == "Active"
+    assert RESOURCES["CivicLayer"]["Metadata"]["BuildMethod"] == "python3.13"
+
+
+def test_handlers_exist_with_unique_module_names():
+    """GIVEN each function's CodeUri and Handler WHEN resolved THEN the module file exists and names differ."""
+    modules = []
+    for function in FUNCTIONS.values():
+        module = function["Properties"]["Handler"].rsplit(".", 1)[0]
+        assert (ROOT / function["Properties"]["CodeUri"] / f"{module}.py").exists()
+        modules.append(module)
+    assert len(modules) == len(set(modules))
