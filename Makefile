@@ -40,7 +40,7 @@ token: install  ## a staff JWT for the running local stack: make token AGENCY=de
 	@curl -s "http://127.0.0.1:$(PORT)/_local/token?agency=$(or $(AGENCY),demo-municipality)&role=$(or $(ROLE),officer)"; echo
 
 build: install  ## sam build, no Docker
-	$(BIN)/sam build --template template.yaml
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/sam build --template template.yaml
 
 clean:
 	rm -rf $(VENV) .aws-sam .pytest_cache

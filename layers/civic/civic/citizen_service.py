@@ -46,9 +46,13 @@ def _on_follow(user: str, event: dict) -> tuple[str, list[dict]]:
 def _on_postback(user: str, event: dict) -> tuple[str, list[dict]]:
     lang = _language(user)
     try:
-        choice = postback.decode(event["postback"]["data"])
+        return _act(user, lang, postback.decode(event["postback"]["data"]), event)
     except (postback.PostbackError, KeyError, TypeError):
+        # Tampered, stale or foreign data: a clear answer, never an error the citizen cannot see.
         return "postback-invalid", citizen_chat.invalid_postback(lang)
+
+
+def _act(user: str, lang: str, choice: postback.Postback, event: dict) -> tuple[str, list[dict]]:
     at = event.get("timestamp", time.time() * 1000) / 1000
     match choice.action:
         case "consent":
@@ -106,6 +110,6 @@ def handle(envelope: dict) -> list[str]:
         logger.info("event type without a citizen answer", extra={"type": kind})
         return []
     purpose, reply = handlers[kind](user, event)
-    sends = outbox.replies(event, reply, purpose)
+    sends = outbox.replies(event, reply, purpose, pseudonymous=purpose == "erased")
     outbox.send(sends)
     return [s.id for s in sends]

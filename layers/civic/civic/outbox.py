@@ -24,7 +24,7 @@ class Outbound:
     purpose: str                   # "welcome", "help", "booking-confirmed", ... for audit and metrics
     reply_token: str | None = None
     reply_token_at: int | None = None  # epoch ms of the webhook event that carried the token
-    meta: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)  # "pseudonymous": log the recipient by pseudonym (after an erase)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -35,7 +35,7 @@ class Outbound:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-def replies(event: dict, messages: list[dict], purpose: str) -> list[Outbound]:
+def replies(event: dict, messages: list[dict], purpose: str, **meta) -> list[Outbound]:
     """Answer a webhook event: reply token on the first send, more sends if over five messages."""
     event_id = event.get("webhookEventId") or hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()
     user = (event.get("source") or {}).get("userId")
@@ -43,7 +43,7 @@ def replies(event: dict, messages: list[dict], purpose: str) -> list[Outbound]:
     return [
         Outbound(id=f"{event_id}.{n}", to=user, messages=chunk, purpose=purpose,
                  reply_token=event.get("replyToken") if n == 0 else None,
-                 reply_token_at=event.get("timestamp") if n == 0 else None)
+                 reply_token_at=event.get("timestamp") if n == 0 else None, meta=meta)
         for n, chunk in enumerate(chunks)
     ]
 

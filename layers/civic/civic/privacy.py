@@ -12,6 +12,7 @@ import time
 HOLDERS = [
     "civic.tables.citizens",
     "civic.tables.deliveries",
+    "civic.booking.my_data",  # bookings, booking counts, waitlist entries, queue tickets
 ]
 
 

@@ -14,7 +14,7 @@ import random
 import threading
 import time
 
-from civic import line_api, outbox
+from civic import line_api, outbox, privacy
 from civic.outbox import Outbound
 from civic.settings import settings
 from civic.tables import deliveries
@@ -80,16 +80,18 @@ def deliver(message: Outbound, now: float | None = None) -> str:
         _limiter.acquire()
         return _finish(delivery, line_api.multicast(message.to, message.messages, message.id), len(message.to))
 
+    # After an erase, the delivery log must not name the citizen again.
+    logged_as = privacy.pseudonym(message.to) if message.meta.get("pseudonymous") else message.to
     age = outbox.age_ms(message, now)
     if age is not None and age < settings().reply_token_max_age_s * 1000:
         crashed_mid_reply = bool(earlier and earlier.endpoint == "reply" and earlier.status == "sending")
-        delivery = deliveries.begin(message.id, message.to, "reply", message.purpose)
+        delivery = deliveries.begin(message.id, logged_as, "reply", message.purpose)
         _limiter.acquire()
         answer = line_api.reply(message.reply_token, message.messages)
         if not answer.invalid_reply_token:
             return _finish(delivery, answer, billed=0)
         if crashed_mid_reply:
             return _finish(delivery, line_api.Answer("delivered", answer.http_status, None), billed=0)
-    delivery = deliveries.begin(message.id, message.to, "push", message.purpose)
+    delivery = deliveries.begin(message.id, logged_as, "push", message.purpose)
     _limiter.acquire()
     return _finish(delivery, line_api.push(message.to, message.messages, message.id), billed=1)

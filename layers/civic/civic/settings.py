@@ -1,12 +1,12 @@
 """One settings object, read once from the environment the template gives each function.
 
 Stdlib only (a frozen dataclass) so the intake can use it without paying for pydantic at cold start.
+Table models read their names through `setting()`, so a name is taken when the table is used, not imported.
 Variable names are unique across functions: the local stack runs every function in one process.
 """
 
 import os
 from dataclasses import dataclass
-from functools import cache
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Settings:
     send_rate_per_instance: float
 
 
-@cache
 def settings() -> Settings:
+    """Read on every call (a dozen dict look-ups): tests and the local stack set variables after import."""
     env = os.environ.get
     return Settings(
         line_secret_name=env("LINE_SECRET_NAME", "line-civic-desk/channel"),
@@ -49,3 +49,13 @@ def settings() -> Settings:
         reply_token_max_age_s=int(env("REPLY_TOKEN_MAX_AGE_S", "50")),
         send_rate_per_instance=float(env("LINE_SEND_RATE_PER_INSTANCE", "100")),
     )
+
+
+class setting:
+    """A class attribute that reads one field of the settings when accessed (PynamoDB's Meta.table_name)."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, obj, owner=None):
+        return getattr(settings(), self.field)

@@ -19,6 +19,16 @@ class CivicModel(Model):
         region = region()
 
     expires_at = NumberAttribute(null=True)
+    _endpoint: str | None = None
+
+    @classmethod
+    def _get_connection(cls):
+        # PynamoDB keeps one connection per model; the local stack and tests move AWS_ENDPOINT_URL in one
+        # process, so drop the connection when it moved (on Lambda it never does).
+        endpoint = os.environ.get("AWS_ENDPOINT_URL")
+        if cls._endpoint != endpoint:
+            cls._connection, cls._endpoint = None, endpoint
+        return super()._get_connection()
 
     def alive(self, now: float | None = None) -> bool:
         # DynamoDB deletes expired items up to two days late: readers treat them as gone already.

@@ -6,13 +6,13 @@ follow and unfollow times. After unfollow the item expires (TTL) after the reten
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
-from civic.settings import settings
+from civic.settings import setting, settings
 from civic.tables.base import CivicModel, get_alive
 
 
 class Citizen(CivicModel):
     class Meta(CivicModel.Meta):
-        table_name = settings().citizens_table
+        table_name = setting("citizens_table")
 
     user_id = UnicodeAttribute(hash_key=True)
     display_name = UnicodeAttribute(null=True)

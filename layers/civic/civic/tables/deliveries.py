@@ -11,7 +11,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
-from civic.settings import settings
+from civic.settings import setting, settings
 from civic.tables.base import CivicModel
 
 AUDIT_DAYS = 365
@@ -28,7 +28,7 @@ class ByRecipient(GlobalSecondaryIndex):
 
 class Delivery(CivicModel):
     class Meta(CivicModel.Meta):
-        table_name = settings().deliveries_table
+        table_name = setting("deliveries_table")
 
     message_id = UnicodeAttribute(hash_key=True)
     recipient = UnicodeAttribute(null=True)  # the user, or "multicast:<n>" for a multicast

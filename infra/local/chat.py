@@ -1,0 +1,131 @@
+"""Talk to the running local stack as a citizen, from the terminal (`make chat`).
+
+Type text as you would in LINE; type the number of a button or quick reply to tap it; `/follow`,
+`/unfollow`, `/postback <data>`, `/quit`. Each line is sent as a signed webhook event with a reply token
+from the fake LINE platform, and the bot's answers are read back from the fake's inbox.
+"""
+
+import argparse
+import json
+import os
+import time
+import urllib.request
+
+from infra.local import webhook_client as line
+from infra.local.devstack import DEFAULT_CHANNEL_SECRET
+
+
+def _get(url: str):
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+def _post(url: str, payload: dict):
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+def _actions(message: dict) -> list[dict]:
+    found = [item["action"] for item in message.get("quickReply", {}).get("items", [])]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "button" and "action" in node:
+                found.append(node["action"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("contents") or message.get("template") or {})
+    return found
+
+
+def _show(message: dict, actions: list[dict]) -> None:
+    if message["type"] == "text":
+        print(f"🤖 {message['text']}")
+    else:
+        print(f"🤖 [{message['type']}] {message.get('altText', '')}")
+    for action in _actions(message):
+        actions.append(action)
+        print(f"   {len(actions)}) {action.get('label')}")
+
+
+class Citizen:
+    def __init__(self, url: str, secret: str, user: str):
+        self.url, self.secret, self.user, self.seen = url, secret, user, 0
+        self.line = f"{url}/_line/_fake"
+
+    def send(self, make_event) -> list[dict]:
+        token = _post(f"{self.line}/reply-tokens", {"userId": self.user})["replyToken"]
+        status, answer = line.post(self.url, self.secret, [make_event(token)])
+        if status != 200:
+            print(f"(webhook answered {status}: {answer})")
+            return []
+        return self.wait()
+
+    def wait(self, seconds: float = 6.0) -> list[dict]:
+        deadline, new = time.time() + seconds, []
+        while time.time() < deadline:
+            inbox = _get(f"{self.line}/inbox/{self.user}")
+            new = inbox[self.seen:]
+            if new:
+                time.sleep(0.3)  # a second message of the same answer may follow
+                inbox = _get(f"{self.line}/inbox/{self.user}")
+                new, self.seen = inbox[self.seen:], len(inbox)
+                break
+            time.sleep(0.1)
+        return [entry["message"] for entry in new]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PORT', '3000')}")
+    parser.add_argument("--user", default=line.user_id())
+    parser.add_argument("--secret", default=os.environ.get("LINE_CHANNEL_SECRET", DEFAULT_CHANNEL_SECRET))
+    args = parser.parse_args()
+    citizen = Citizen(args.url, args.secret, args.user)
+    print(f"You are {args.user}. Following the account…")
+    actions: list[dict] = []
+
+    def show(received):
+        actions.clear()
+        for message in received:
+            _show(message, actions)
+        if not received:
+            print("(no answer yet — it may still come; press Enter to look again)")
+
+    show(citizen.send(lambda token: line.event("follow", args.user, token, follow={"isUnblocked": False})))
+    while True:
+        try:
+            said = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if said in ("/quit", "/exit"):
+            return
+        if not said:
+            show(citizen.wait(1))
+        elif said.isdigit() and 0 < int(said) <= len(actions):
+            action = actions[int(said) - 1]
+            if action["type"] == "postback":
+                show(citizen.send(lambda token: line.postback(args.user, action["data"], token)))
+            elif action["type"] == "message":
+                show(citizen.send(lambda token: line.text(args.user, action["text"], token)))
+            else:
+                print(f"(opens {action.get('uri')})")
+        elif said.startswith("/postback "):
+            show(citizen.send(lambda token: line.postback(args.user, said.split(" ", 1)[1], token)))
+        elif said == "/unfollow":
+            citizen.send(lambda token: line.event("unfollow", args.user))
+        elif said == "/follow":
+            show(citizen.send(lambda token: line.event("follow", args.user, token, follow={"isUnblocked": True})))
+        else:
+            show(citizen.send(lambda token: line.text(args.user, said, token)))
+
+
+if __name__ == "__main__":
+    main()

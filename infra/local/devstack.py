@@ -1,0 +1,79 @@
+"""The whole product on one machine: the template's stack, the fake LINE platform, the channel secret, demo data.
+
+`make run`, the end-to-end tests and the benchmarks all start it through `dev_stack()`, so they run the
+same thing. LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and LINE_API_ENDPOINT override the defaults;
+with LINE_API_ENDPOINT set, the functions send there and the built-in fake is not mounted.
+"""
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from infra.local.fake_line import FakeLine
+from infra.local.stack import LocalStack
+
+ROOT = Path(__file__).resolve().parents[2]
+# Local-only credentials: they open nothing outside this machine. Real ones live in Secrets Manager.
+DEFAULT_CHANNEL_SECRET = "local-channel-secret"
+DEFAULT_ACCESS_TOKEN = "local-channel-access-token"
+SECRET_NAME = "line-civic-desk/channel"
+
+
+@dataclass
+class DevStack:
+    stack: LocalStack
+    line: FakeLine | None
+    channel_secret: str
+    access_token: str
+
+    @property
+    def url(self) -> str:
+        return self.stack.url
+
+    def rotate_channel(self, channel_secret: str, access_token: str) -> None:
+        """Put new credentials in Secrets Manager, as agency IT would; nothing is redeployed."""
+        import boto3
+
+        boto3.client("secretsmanager").put_secret_value(
+            SecretId=SECRET_NAME,
+            SecretString=json.dumps({"channelSecret": channel_secret, "channelAccessToken": access_token}))
+        self.channel_secret, self.access_token = channel_secret, access_token  # the fake LINE reads it
+
+    def stop(self) -> None:
+        self.stack.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale: float = 1.0,
+              seed: bool = True, **stack_options) -> DevStack:
+    env = dict(os.environ if env is None else env)
+    port = port or free_port()
+    secret = env.get("LINE_CHANNEL_SECRET") or DEFAULT_CHANNEL_SECRET
+    token = env.get("LINE_CHANNEL_ACCESS_TOKEN") or DEFAULT_ACCESS_TOKEN
+    external = env.get("LINE_API_ENDPOINT", "").rstrip("/")
+    line = None if external else FakeLine(lambda: devstack.access_token)
+    endpoint = external or f"http://127.0.0.1:{port}/_line"
+    stack = LocalStack(
+        str(ROOT / "template.yaml"), port=port, visibility_scale=visibility_scale,
+        parameter_overrides={"LineSecretName": SECRET_NAME, "LineApiEndpoint": endpoint},
+        env_overrides={"LINE_API_ENDPOINT": endpoint, "LINE_SECRET_MAX_AGE_S": "5", "LINE_SECRET_REFRESH_GAP_S": "1",
+                       "LINE_RETRY_BASE_S": env.get("LINE_RETRY_BASE_S", "2")},
+        extra_wsgi_mounts={"/_line": line} if line else None, **stack_options)
+    devstack = DevStack(stack, line, secret, token)
+    stack.start()
+    import boto3  # after start(): the stack has pointed every client at its moto server
+
+    boto3.client("secretsmanager").create_secret(
+        Name=SECRET_NAME, SecretString=json.dumps({"channelSecret": secret, "channelAccessToken": token}))
+    if seed:
+        from infra.local import seed as demo
+
+        demo.seed()
+    return devstack

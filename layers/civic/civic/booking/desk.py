@@ -1,0 +1,318 @@
+"""The booking desk in the chat: one webhook event in, its effects (tables, outbox) out.
+
+The conversation keeps no state of its own: each button carries the choices made so far (service, day,
+time, priority group, request id) in its postback data, and every step validates them again against
+the tables — the service must be this agency's, the slot open and ahead, a booking or waitlist entry
+the signed event's user's. A stale or tampered button gets a plain "this button no longer works".
+
+Answers go back on the event's reply token (free); the only pushes are the waitlist offers a cancel or
+reschedule hands to the next waiting citizen.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from civic import outbox, postback, thai, webhook
+from civic.booking import cards, ledger, notices, rules, tickets
+from civic.booking.calendar import parse_slot_id
+from civic.booking.config import config
+from civic.postback import PostbackError
+from civic.tables import booking_services as services
+from civic.tables import booking_slots as slots
+from civic.tables import booking_waitlist as waitlist
+from civic.tables import bookings
+
+logger = Logger(child=True)
+MINE_WORDS = {"คิวของฉัน", "การจองของฉัน", "my bookings"}
+
+
+@dataclass
+class Ask:
+    user: str
+    lang: str
+    now: datetime
+    event_id: str
+    data: postback.Postback
+    _choice: rules.Choice | None = None
+
+    @property
+    def choice(self) -> rules.Choice:
+        if self._choice is None:
+            self._choice = rules.choice(self.data, today=self.now.date())
+        return self._choice
+
+
+@dataclass
+class Answer:
+    purpose: str
+    messages: list[dict]
+    offered: list = field(default_factory=list)  # waiters offered a seat this step freed
+
+
+class Refused(Exception):
+    """The postback names something that is not this citizen's, or not ours: answered as invalid."""
+
+
+def handle(envelope: dict, now: datetime | None = None) -> list[str]:
+    """Answer one event from the booking queue; returns the purposes of what was sent (for logs and tests)."""
+    event = envelope["event"]
+    user = webhook.user_id(event)
+    if user is None or webhook.is_standby(event):
+        return []
+    now = now or thai.now()
+    ask = Ask(user, notices.language(user), now, event.get("webhookEventId") or "", _postback_of(event))
+    try:
+        answer = STEPS[ask.data.action](ask)
+    except (KeyError, PostbackError, Refused) as exc:
+        logger.info("booking postback refused", extra={"action": ask.data.action, "reason": str(exc)})
+        answer = Answer("booking-invalid", cards.invalid(ask.lang))
+    sent = outbox.replies(event, answer.messages, answer.purpose)
+    outbox.send(sent)
+    notices.offers(answer.offered)
+    return [o.purpose for o in sent] + ["booking-offer"] * len(answer.offered)
+
+
+def _postback_of(event: dict) -> postback.Postback:
+    """The booking action an event asks for: its postback, or a typed keyword (start / my bookings)."""
+    if event.get("type") == "postback":
+        try:
+            data = postback.decode((event.get("postback") or {}).get("data", ""))
+        except PostbackError:
+            return postback.Postback("booking", "invalid")
+        return data if data.domain == "booking" else postback.Postback("booking", "invalid")
+    said = str(((event.get("message") or {}).get("text")) or "").strip().lower()
+    return postback.Postback("booking", "mine" if said in MINE_WORDS else "start")
+
+
+# ---------------------------------------------------------------- what the steps read
+
+def _service(service_id: str | None):
+    service = services.find(config().agency_id, service_id) if service_id else None
+    if service is None or not service.active:
+        raise Refused("no such service for this agency")
+    return service
+
+
+def _own_booking(ask: Ask):
+    booking = bookings.find(ask.choice.ref) if ask.choice.ref else None
+    if booking is None or booking.user_id != ask.user or booking.agency_id != config().agency_id:
+        raise Refused("booking is not the citizen's")
+    return booking
+
+
+def _own_entry(ask: Ask):
+    found = rules.require(ask.choice, "service_id", "day", "start", "entry")
+    entry = waitlist.find(found.slot_id, found.entry)
+    if entry is None or entry.user_id != ask.user or entry.agency_id != config().agency_id:
+        raise Refused("waitlist entry is not the citizen's")
+    return entry
+
+
+def _rescheduling(ask: Ask, service):
+    """The booking being moved, when the buttons carry one; it must be theirs and for this service."""
+    if ask.choice.ref is None:
+        return None
+    old = _own_booking(ask)
+    if old.service_id != service.service_id:
+        raise Refused("reschedule across services")
+    return old
+
+
+def _slot_seats(service, slot_id: str) -> rules.SlotSeats | None:
+    shards = slots.shards(slot_id, service.shards_seen)
+    return rules.summed(shards) if shards else None
+
+
+def _open_days(service, ask: Ask, priority: bool) -> list:
+    horizon = service.schedule().horizon_days if service.schedule() else 14
+    start = datetime.combine(ask.now.date(), datetime.min.time(), tzinfo=thai.BANGKOK)
+    found = slots.of_service(service.service_id, start, start + timedelta(days=horizon))
+    days = {rules.summed(shards).starts_at.date() for shards in found.values()
+            if rules.bookable(rules.summed(shards), ask.now) and rules.summed(shards).left_for(priority, ask.now)}
+    return sorted(days)
+
+
+# ---------------------------------------------------------------- steps
+
+def start(ask: Ask) -> Answer:
+    offered = [s for s in services.of_agency(config().agency_id) if s.active and s.calendar]
+    return Answer("booking-services", cards.services(ask.lang, offered))
+
+
+def pick_service(ask: Ask) -> Answer:
+    service = _service(ask.choice.service_id)
+    old = _rescheduling(ask, service)
+    if old is not None and not rules.changeable(old, ask.now):
+        return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
+    days = _open_days(service, ask, priority=True)
+    horizon = service.schedule().horizon_days
+    return Answer("booking-days", cards.days(ask.lang, service, days, horizon, old.ref if old else None))
+
+
+def pick_day(ask: Ask) -> Answer:
+    found = rules.require(ask.choice, "service_id", "day")
+    service = _service(found.service_id)
+    old = _rescheduling(ask, service)
+    start = datetime.combine(found.day, datetime.min.time(), tzinfo=thai.BANGKOK)
+    choices = []
+    for slot_id, shards in slots.of_service(service.service_id, start, start + timedelta(days=1)).items():
+        seats = rules.summed(shards)
+        if rules.bookable(seats, ask.now) and seats.left_for(True, ask.now):
+            anyone = seats.left_for(False, ask.now)
+            choices.append((parse_slot_id(slot_id)[2], anyone, seats.left_for(True, ask.now) - anyone))
+    return Answer("booking-times", cards.times(ask.lang, service, found.day, choices, old.ref if old else None))
+
+
+def pick_time(ask: Ask) -> Answer:
+    found = rules.require(ask.choice, "service_id", "day", "start")
+    service = _service(found.service_id)
+    old = _rescheduling(ask, service)
+    seats = _slot_seats(service, found.slot_id)
+    if seats is None or not rules.bookable(seats, ask.now):
+        return Answer("booking-gone", cards.gone(ask.lang, service))
+    priority_matters = seats.priority_left > 0 and ask.now < seats.priority_opens_at
+    if old is None and priority_matters:
+        return Answer("booking-priority", cards.ask_priority(ask.lang, service, found.day, found.start))
+    group = old.priority_group if old else None
+    return Answer("booking-confirm", cards.confirm(ask.lang, service, found.day, found.start, group,
+                                                   rules.request_nonce(ask.event_id), old))
+
+
+def review(ask: Ask) -> Answer:
+    found = rules.require(ask.choice, "service_id", "day", "start")
+    service = _service(found.service_id)
+    return Answer("booking-confirm", cards.confirm(ask.lang, service, found.day, found.start, found.priority_group,
+                                                   rules.request_nonce(ask.event_id)))
+
+
+def confirm(ask: Ask) -> Answer:
+    found = rules.require(ask.choice, "service_id", "day", "start", "request")
+    service = _service(found.service_id)
+    old = _rescheduling(ask, service)
+    ref = rules.booking_ref(ask.user, found.slot_id, found.request)
+    if old is not None:
+        outcome = ledger.reschedule(old, service, found.slot_id, ref, ask.now)
+    else:
+        outcome = ledger.book(ask.user, service, found.slot_id, found.priority_group, ref, ask.now)
+    logger.info("booking outcome", extra={"outcome": outcome.kind, "slot": found.slot_id})
+    offered = [outcome.offered] if outcome.offered else []
+    match outcome.kind:
+        case "booked" | "replayed":
+            return Answer("booking-confirmed", cards.booked(ask.lang, service, outcome.booking), offered)
+        case "unchanged":
+            return Answer("booking-unchanged", cards.unchanged(ask.lang))
+        case "full":
+            return Answer("booking-full", cards.full(ask.lang, service, found.day, found.start, found.priority_group))
+        case "limit":
+            return Answer("booking-limit", cards.limit(ask.lang, service))
+        case "gone":
+            return Answer("booking-gone", cards.gone(ask.lang, service))
+        case "not_changeable":
+            return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
+    return Answer("booking-busy", cards.busy(ask.lang, ask.data))
+
+
+def my_bookings(ask: Ask) -> Answer:
+    found = [b for b in bookings.of_citizen(ask.user, starts_after=ask.now.timestamp() - 3 * 3600)
+             if b.status in rules.ACTIVE and b.agency_id == config().agency_id]
+    catalogue = {s.service_id: s for s in services.of_agency(config().agency_id)}
+    held = [(b, catalogue[b.service_id]) for b in found if b.service_id in catalogue]
+    waiting = []
+    for entry in waitlist.of_citizen(ask.user):
+        if entry.status == "waiting" and entry.starts_at > ask.now.timestamp() and entry.service_id in catalogue:
+            queue = waitlist.waiting(entry.slot_id)
+            position = 1 + sum(1 for other in queue if other.entry < entry.entry)
+            waiting.append((entry, catalogue[entry.service_id], position))
+    return Answer("booking-mine", cards.mine(ask.lang, held, waiting))
+
+
+def ask_cancel(ask: Ask) -> Answer:
+    booking = _own_booking(ask)
+    if not rules.changeable(booking, ask.now):
+        return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
+    return Answer("booking-cancel-ask", cards.cancel_ask(ask.lang, _service(booking.service_id), booking))
+
+
+def cancel(ask: Ask) -> Answer:
+    outcome = ledger.cancel(_own_booking(ask), ask.now)
+    if outcome.kind == "cancelled":
+        return Answer("booking-cancelled", cards.cancelled(ask.lang, outcome.booking),
+                      [outcome.offered] if outcome.offered else [])
+    if outcome.kind == "busy":
+        return Answer("booking-busy", cards.busy(ask.lang, ask.data))
+    return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
+
+
+def keep(ask: Ask) -> Answer:
+    _own_booking(ask)
+    return Answer("booking-kept", cards.kept(ask.lang))
+
+
+def reschedule(ask: Ask) -> Answer:
+    booking = _own_booking(ask)
+    service = _service(booking.service_id)
+    if not rules.changeable(booking, ask.now):
+        return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
+    days = _open_days(service, ask, priority=bool(booking.priority_group))
+    return Answer("booking-days", cards.days(ask.lang, service, days, service.schedule().horizon_days, booking.ref))
+
+
+def join_waitlist(ask: Ask) -> Answer:
+    found = rules.require(ask.choice, "service_id", "day", "start")
+    service = _service(found.service_id)
+    seats = _slot_seats(service, found.slot_id)
+    if seats is None or not rules.bookable(seats, ask.now):
+        return Answer("booking-gone", cards.gone(ask.lang, service))
+    if seats.left_for(bool(found.priority_group), ask.now):
+        # A seat freed since the "full" answer: offer it straight away rather than a place in line.
+        return Answer("booking-confirm", cards.confirm(ask.lang, service, found.day, found.start,
+                                                       found.priority_group, rules.request_nonce(ask.event_id)))
+    if bookings.active_count(ask.user, service.service_id) >= service.max_active:
+        return Answer("booking-limit", cards.limit(ask.lang, service))
+    _, position = ledger.join_waitlist(ask.user, service, found.slot_id, int(seats.starts_at.timestamp()),
+                                       found.priority_group, ask.now)
+    return Answer("booking-waitlist", cards.waitlist_joined(ask.lang, service, found.day, found.start, position,
+                                                            config().offer_minutes))
+
+
+def accept_offer(ask: Ask) -> Answer:
+    entry = _own_entry(ask)
+    service = _service(entry.service_id)
+    outcome = ledger.accept(entry, service, ask.now)
+    if outcome.kind in ("booked", "replayed"):
+        return Answer("booking-confirmed", cards.booked(ask.lang, service, outcome.booking))
+    if outcome.kind == "limit":
+        return Answer("booking-limit", cards.limit(ask.lang, service), [outcome.offered] if outcome.offered else [])
+    if outcome.kind == "busy":
+        return Answer("booking-busy", cards.busy(ask.lang, ask.data))
+    return Answer("booking-offer-gone", cards.offer_gone(ask.lang))
+
+
+def decline_offer(ask: Ask) -> Answer:
+    entry = _own_entry(ask)
+    if entry.status != "offered":
+        return Answer("booking-offer-gone", cards.offer_gone(ask.lang))
+    nxt = ledger.pass_on(entry, ask.now, "declined")
+    return Answer("booking-offer-declined", cards.offer_declined(ask.lang), [nxt] if nxt else [])
+
+
+def queue_position(ask: Ask) -> Answer:
+    booking = _own_booking(ask)
+    ticket = tickets.ticket_of(booking)
+    if ticket is None:
+        return Answer("booking-not-checked-in", cards.not_checked_in(ask.lang, booking))
+    if ticket.status != "waiting":
+        if ticket.status == "called":
+            return Answer("booking-turn", cards.turn_now(ask.lang, ticket.number))
+        return Answer("booking-queue-done", cards.queue_done(ask.lang, ticket.number))
+    ahead, wait = tickets.standing(_service(booking.service_id), ticket)
+    return Answer("booking-queue", cards.queue_position(ask.lang, booking, ticket.number, ahead, wait, False))
+
+
+STEPS = {
+    "start": start, "svc": pick_service, "day": pick_day, "time": pick_time, "ask": review, "ok": confirm,
+    "mine": my_bookings, "cxl": ask_cancel, "cxlok": cancel, "keep": keep, "rs": reschedule,
+    "wl": join_waitlist, "acc": accept_offer, "dec": decline_offer, "q": queue_position,
+}
