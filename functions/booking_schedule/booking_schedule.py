@@ -2,6 +2,7 @@
 no-shows; every night, each calendar opens its next day. The schedule's input names the job."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 
 from civic.booking import sweep
 
@@ -17,5 +18,7 @@ JOBS = {"sweep": sweep.run, "publish": sweep.publish_all}
 def lambda_handler(event: dict, context) -> dict:
     job = (event or {}).get("job", "sweep")
     done = JOBS[job]()
+    for name, count in done.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
     logger.info("booking schedule ran", extra={"job": job, "done": done})
     return {"job": job, "done": done}

@@ -2,7 +2,7 @@
 
 import platform
 
-from infra.bench import imports
+from infra.bench import imports, intake_load
 
 
 def main() -> None:
@@ -12,6 +12,15 @@ def main() -> None:
     print(f"intake (stdlib HMAC, no LINE SDK, no boto3 at import): {figures['intake_import_s'] * 1000:8.1f} ms")
     print(f"naive (linebot.v3 WebhookParser + MessagingApi + boto3): {figures['naive_import_s'] * 1000:8.1f} ms")
     print(f"ratio naive / intake: {figures['ratio']:.1f}×")
+
+    load = intake_load.concurrent_posts()
+    print("\n## Webhook intake answer time on the local stack (one process: moto, pollers and functions share it)")
+    print(f"one post at a time: p50 {load['alone_p50_s'] * 1000:.0f} ms")
+    print("50 concurrent signed posts, 4 waves:")
+    print(f"answered 200: {load['ok']}/{load['posts']}   p50 {load['p50_s'] * 1000:.0f} ms   "
+          f"p95 {load['p95_s'] * 1000:.0f} ms   max {load['max_s'] * 1000:.0f} ms   "
+          f"({load['posts_per_s']:.0f} posts/s; LINE's limit for an answer is 2,000 ms)")
+    print(f"messages then delivered to the fake LINE: {load['line_sends']}")
 
 
 if __name__ == "__main__":

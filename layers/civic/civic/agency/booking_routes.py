@@ -231,8 +231,9 @@ def get_bookings(service_id: ServiceId, day: Day,
 
 
 @router.get("/agency/booking/services/<service_id>/days/<day>/bookings.csv", summary="A day's bookings as CSV",
-            tags=["booking"])
-def get_bookings_csv(service_id: ServiceId, day: Day) -> Response:
+            tags=["booking"], responses={200: {"description": "ref, date, time, status, priority group, queue "
+                                                              "number, booked at", "content": {"text/csv": {}}}})
+def get_bookings_csv(service_id: ServiceId, day: Day):
     caller = _staff("officer")
     service = _service(caller, service_id)
     _audit(caller, "bookings.csv", service=service_id, day=day.isoformat())

@@ -223,17 +223,17 @@ def _full_or_busy(slot_id: str, service, priority: bool, now: datetime) -> Outco
 
 def book(user_id: str, service, slot_id: str, priority_group: str | None, ref: str, now: datetime,
          rng: random.Random = _rng) -> Outcome:
-    if bookings.find(ref):
-        return _replay(ref, user_id)
-    if bookings.active_count(user_id, service.service_id) >= service.max_active:
-        return Outcome("limit")  # answered without touching the (possibly hot) slot
-    for _ in range(SEAT_ATTEMPTS):
+    # On a rush most confirms end "full": that path reads the slot and the request's own key, nothing more.
+    for attempt in range(SEAT_ATTEMPTS):
         shards = slots.shards(slot_id, service.shards_seen)
         if not shards or not rules.bookable(rules.summed(shards), now):
-            return Outcome("gone")
+            return _replay(ref, user_id) if bookings.find(ref) else Outcome("gone")
         options = rules.candidates(shards, bool(priority_group), now, rng)
         if not options:
             return _replay(ref, user_id) if bookings.find(ref) else Outcome("full")
+        if attempt == 0 and bookings.active_count(user_id, service.service_id) >= service.max_active:
+            # Already holding one (maybe this very request, committed before a retry): never write to the slot.
+            return _replay(ref, user_id) if bookings.find(ref) else Outcome("limit")
         shard, pool = options[0]
         booking = _new_booking(ref, user_id, service, slot_id, shard.shard, shard.starts_at, pool,
                                priority_group, now)

@@ -29,9 +29,9 @@ def run(now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def publish_all(now: datetime | None = None) -> int:
+def publish_all(now: datetime | None = None) -> dict[str, int]:
     now = now or thai.now()
-    return sum(staff.publish(service, now) for service in services.every())
+    return {"slots_opened": sum(staff.publish(service, now) for service in services.every())}
 
 
 def expire_offers(now: datetime) -> int:
