@@ -5,6 +5,7 @@ same thing. LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and LINE_API_ENDPOINT
 with LINE_API_ENDPOINT set, the functions send there and the built-in fake is not mounted.
 """
 
+import io
 import json
 import os
 import socket
@@ -45,6 +46,21 @@ class DevStack:
         self.stack.stop()
 
 
+def _webhooks_seen_by(line: FakeLine, app):
+    """Show the fake LINE each webhook body on its way in, so it knows whose reply tokens they carry."""
+
+    def observed(environ, start_response):
+        if environ.get("PATH_INFO") == "/line/webhook" and environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if 0 < length <= 1_000_000:
+                body = environ["wsgi.input"].read(length)
+                environ["wsgi.input"] = io.BytesIO(body)
+                line.learn_webhook(body)
+        return app(environ, start_response)
+
+    return observed
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,7 +84,8 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
                        # Powertools keeps one metric set per process; here all functions share one, so the EMF
                        # lines would mix services. Metrics are for CloudWatch; LOCAL_METRICS=1 prints them.
                        "POWERTOOLS_METRICS_DISABLED": "false" if env.get("LOCAL_METRICS") else "true"},
-        extra_wsgi_mounts={"/_line": line} if line else None, **stack_options)
+        extra_wsgi_mounts={"/_line": line} if line else None,
+        middleware=(lambda app: _webhooks_seen_by(line, app)) if line else None, **stack_options)
     devstack = DevStack(stack, line, secret, token)
     stack.start()
     import boto3  # after start(): the stack has pointed every client at its moto server
@@ -79,4 +96,5 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
         from infra.local import seed as demo
 
         demo.seed()
+    stack.warm()
     return devstack

@@ -14,7 +14,8 @@ It answers LINE's own paths the way LINE does, and it is strict: anything it acc
   the strict reading), user ids `U` + 32 hex, loading seconds a multiple of 5.
 - Reply tokens are single use. One minted by `issue_reply_token` expires after 60 s by `clock`; one it
   never minted is accepted once, because real LINE may have minted it (a webhook replayed from a
-  capture) and we cannot know; those replies are recorded under `received(None)`.
+  capture) and we cannot know; those replies are recorded under `received(None)` — unless the webhook
+  carrying it passed through `learn_webhook` (the local stack's webhook route does that).
 - `X-Line-Retry-Key` must be a UUID; an accepted key is remembered 24 h by `clock` and a repeat gets
   409 with `x-line-accepted-request-id` (and, for push, the first answer's `sentMessages`, as LINE
   does). A request that failed, injected faults included, does not consume its key.
@@ -421,6 +422,22 @@ class FakeLine:
             self._reply_tokens[token] = (user_id, self._clock() + REPLY_TOKEN_TTL_S)
             self._friends.add(user_id)
         return token
+
+    def learn_webhook(self, body: bytes) -> None:
+        """Real LINE mints the reply tokens of the webhooks it sends; when a webhook reaches the local stack
+        we learn whose token each is, so replies land in the right citizen's inbox."""
+        try:
+            events = json.loads(body).get("events", [])
+        except (ValueError, AttributeError):
+            return
+        with self._lock:
+            for event in events if isinstance(events, list) else []:
+                token = event.get("replyToken") if isinstance(event, dict) else None
+                source = event.get("source") if isinstance(event, dict) else None
+                chat = isinstance(source, dict) and (source.get("userId") or source.get("groupId"))
+                if isinstance(token, str) and chat and token not in self._spent_reply_tokens:
+                    self._reply_tokens.setdefault(token, (chat, self._clock() + REPLY_TOKEN_TTL_S))
+                    self._friends.add(chat)
 
     def set_profile(self, user_id, display_name, language="th", picture_url=None):
         profile = {"displayName": display_name, "userId": user_id, "language": language}

@@ -253,7 +253,7 @@ def _event(
         event["queryStringParameters"] = query
     context: dict[str, Any] = {
         "accountId": ACCOUNT_ID,
-        "apiId": "local",
+        "apiId": route.api_id,
         "domainName": domain,
         "domainPrefix": domain.split(".", 1)[0],
         "http": {

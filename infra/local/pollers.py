@@ -96,12 +96,15 @@ class SqsPoller:
         self._stopping.set()
 
     def join(self, deadline: float) -> None:
-        """Wait for the receiver and running batches until the monotonic deadline; handlers cannot be killed."""
+        """Wait for running batches until the monotonic deadline; handlers cannot be killed.
+
+        The receiver is not waited for: it may be in a long poll, and whatever that poll returns after a
+        stop is left undeleted, so it comes back after the visibility time-out.
+        """
         with self._batches_lock:
-            threads = [self._receiver, *self._batches]
-        for thread in threads:
-            if thread.is_alive():
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+            batches = list(self._batches)
+        for batch in batches:
+            batch.join(timeout=max(0.0, deadline - time.monotonic()))
 
     # ---- receiving -------------------------------------------------------------------------------------
 
@@ -117,7 +120,7 @@ class SqsPoller:
                     log.exception("receiving from %s failed; retrying in 1 s", self.source.queue.name)
                     self._stopping.wait(1)
                 continue
-            if not messages:
+            if not messages or self._stopping.is_set():
                 self._slots.release()
                 if self.source.queue.fifo:
                     self._stopping.wait(FIFO_IDLE_PAUSE)

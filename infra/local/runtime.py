@@ -184,6 +184,11 @@ class LambdaRuntime:
             with self._activity_lock:
                 self._running -= 1
 
+    def warm(self) -> None:
+        """Load every handler now, as provisioned concurrency would: the first event pays no import."""
+        for spec in self.functions.values():
+            self._handler(spec)
+
     def _handler(self, spec: FunctionSpec) -> Callable[[Any, LambdaContext], Any]:
         handler = self._handlers.get(spec.logical_id)
         if handler is None:

@@ -43,6 +43,7 @@ class LocalStack:
         env_overrides: dict[str, str] | None = None,
         visibility_scale: float = 1.0,
         extra_wsgi_mounts: dict[str, Callable[..., Iterable[bytes]]] | None = None,
+        middleware: Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]] | None = None,
         start_pollers: bool = True,
         start_schedules: bool = True,
     ):
@@ -53,6 +54,7 @@ class LocalStack:
         self.env_overrides = env_overrides or {}
         self.visibility_scale = visibility_scale
         self.extra_wsgi_mounts = extra_wsgi_mounts or {}
+        self.middleware = middleware  # wraps the whole app (e.g. to let the fake LINE see webhooks)
         self.start_pollers = start_pollers
         self.start_schedules = start_schedules
         self.region = REGION
@@ -117,6 +119,8 @@ class LocalStack:
         self.routes = routes_from_template(template, functions)
         front = HttpFront(self.routes, self._runtime, self._authority, self.fire_schedule)
         self._app = _mount(front, self.extra_wsgi_mounts)
+        if self.middleware is not None:
+            self._app = self.middleware(self._app)
         self._http.start()
 
         self.sqs_sources = sqs_event_sources(template, functions, self.queues)
@@ -141,6 +145,10 @@ class LocalStack:
         if self._http is not None:
             self._http.stop()
         if self._runtime is not None:
+            still_running = self._runtime.activity()[0]
+            if still_running:
+                log.warning("%d invocations still running at stop; a handler cannot be interrupted, and one that "
+                            "goes on may reach the next stack started in this process", still_running)
             self._runtime.close()
         if self._moto is not None:
             self._moto.stop()
@@ -183,6 +191,10 @@ class LocalStack:
     def resource(self, logical_id: str) -> str:
         """The physical value of a created resource, as !Ref gives it: table name, queue URL, bucket name..."""
         return self._started_template().physical(logical_id)
+
+    def warm(self) -> None:
+        """Import every function's handler now (make run does, so a person's first message is not a cold start)."""
+        self._started_runtime().warm()
 
     def invoke(self, function_logical_id: str, event: Any) -> Any:
         return self._started_runtime().invoke(function_logical_id, event)

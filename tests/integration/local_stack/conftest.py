@@ -1,10 +1,10 @@
 """A local stack over the fixture template, and small helpers to talk to it."""
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -42,12 +42,20 @@ class Answer:
 
 
 def http(method, url, body=None, headers=None) -> Answer:
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    """One request; headers as a dict or as (name, value) pairs, so a header can be repeated."""
+    parts = urlsplit(url)
+    connection = HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, error.headers, error.read())
+        connection.putrequest(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+        for name, value in headers.items() if isinstance(headers, dict) else headers or []:
+            connection.putheader(name, value)
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return Answer(response.status, response.headers, response.read())
+    finally:
+        connection.close()
 
 
 def rows(stack, partition_key):

@@ -16,8 +16,8 @@ def test_route_passes_a_payload_2_0_event_with_path_query_headers_and_cookies(st
     THEN the handler receives the 2.0 event: route key, raw path and query, joined values, lower-case
     headers without the cookie header, cookies, path parameters, the text body and the request context."""
     answer = http("POST", f"{stack.url}/items/42?lang=th&tag=a&tag=b", body=b'{"name": "\xe0\xb8\x81"}',
-                  headers={"Content-Type": "application/json", "X-Trace": "one", "Cookie": "session=abc; theme=dark",
-                           "User-Agent": "pytest"})
+                  headers=[("Content-Type", "application/json"), ("X-Trace", "one"), ("X-Trace", "two"),
+                           ("Cookie", "session=abc; theme=dark"), ("User-Agent", "pytest")])
     event = echoed_event(answer)
 
     assert event["version"] == "2.0"
@@ -27,7 +27,7 @@ def test_route_passes_a_payload_2_0_event_with_path_query_headers_and_cookies(st
     assert event["queryStringParameters"] == {"lang": "th", "tag": "a,b"}
     assert event["pathParameters"] == {"itemId": "42"}
     assert event["cookies"] == ["session=abc", "theme=dark"]
-    assert event["headers"]["x-trace"] == "one"
+    assert event["headers"]["x-trace"] == "one,two"
     assert event["headers"]["content-type"] == "application/json"
     assert "cookie" not in event["headers"]
     assert event["body"] == '{"name": "ก"}'
@@ -38,6 +38,7 @@ def test_route_passes_a_payload_2_0_event_with_path_query_headers_and_cookies(st
     assert context["routeKey"] == "POST /items/{itemId}"
     assert context["stage"] == "$default"
     assert context["accountId"] == "123456789012"
+    assert context["apiId"] == "ServerlessHttpApi"
     assert isinstance(context["timeEpoch"], int)
     assert "authorizer" not in context
 

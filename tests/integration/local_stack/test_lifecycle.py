@@ -37,16 +37,15 @@ def test_env_override_settles_a_clash_and_reaches_every_function():
 
 
 def test_stop_restores_the_environment_it_changed():
-    """GIVEN a process environment without AWS_ENDPOINT_URL or the functions' variables
+    """GIVEN the process environment before a stack starts
     WHEN a stack starts and stops
-    THEN both were set while it ran and are gone afterwards."""
-    assert "AWS_ENDPOINT_URL" not in os.environ
+    THEN AWS_ENDPOINT_URL and the functions' variables were set while it ran and are as before afterwards."""
+    before = {name: os.environ.get(name) for name in ("AWS_ENDPOINT_URL", "ECHO_GREETING")}
     with LocalStack(str(TEMPLATE), port=0) as stack:
         assert os.environ["AWS_ENDPOINT_URL"] == stack.moto_url
         assert os.environ["ECHO_GREETING"] == "hello"
 
-    assert "AWS_ENDPOINT_URL" not in os.environ
-    assert "ECHO_GREETING" not in os.environ
+    assert {name: os.environ.get(name) for name in before} == before
 
 
 def test_stop_is_prompt_with_pollers_and_schedules_running():

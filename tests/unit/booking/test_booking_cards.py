@@ -66,6 +66,7 @@ def every_card(lang: str) -> dict[str, list[dict]]:
         "booked": cards.booked(lang, service, booking),
         "rescheduled": cards.booked(lang, service, a_booking(previous_ref="BK0000000000")),
         "full": cards.full(lang, service, DAY, time(9, 30), None),
+        "full, moving": cards.full(lang, service, DAY, time(9, 30), None, "BK7F3K9QXH2M"),
         "busy": cards.busy(lang, decode("1/bk/ok?s=id-card&d=20261126&t=0930&p=none&r=1a2b3c4d")),
         "limit": cards.limit(lang, service),
         "mine": cards.mine(lang, [(booking, service), (a_booking(status="checked_in", queue_number=7), service)],

@@ -160,11 +160,16 @@ def _booking_buttons(lang: str, service, booking) -> list[dict]:
     return buttons
 
 
-def full(lang: str, service, day: date, start: time, priority_group: str | None) -> list[dict]:
+def full(lang: str, service, day: date, start: time, priority_group: str | None,
+         moving: str | None = None) -> list[dict]:
+    """Full: join the waitlist or pick another time; a citizen moving booking `moving` picks another time."""
     params = slot_params(service.service_id, day, start)
-    quick = [_button(lang, "bk_join_waitlist", action("wl", **params, p=priority_group or "none")),
-             _button(lang, "bk_other_time", action("day", s=service.service_id, d=params["d"]))]
-    return [messages.text(t(lang, "bk_full", time=thai.clock(start, lang), day=thai.day(day, lang)), quick)]
+    other = _button(lang, "bk_other_time", action("day", s=service.service_id, d=params["d"], b=moving))
+    values = {"time": thai.clock(start, lang), "day": thai.day(day, lang)}
+    if moving:
+        return [messages.text(t(lang, "bk_full_moving", **values), [other])]
+    waitlist = _button(lang, "bk_join_waitlist", action("wl", **params, p=priority_group or "none"))
+    return [messages.text(t(lang, "bk_full", **values), [waitlist, other])]
 
 
 def busy(lang: str, retry: Postback) -> list[dict]:

@@ -63,9 +63,10 @@ def handle(envelope: dict, now: datetime | None = None) -> list[str]:
         return []
     now = now or thai.now()
     ask = Ask(user, notices.language(user), now, event.get("webhookEventId") or "", _postback_of(event))
+    step = STEPS.get(ask.data.action, refuse)
     try:
-        answer = STEPS[ask.data.action](ask)
-    except (KeyError, PostbackError, Refused) as exc:
+        answer = step(ask)
+    except (PostbackError, Refused) as exc:
         logger.info("booking postback refused", extra={"action": ask.data.action, "reason": str(exc)})
         answer = Answer("booking-invalid", cards.invalid(ask.lang))
     sent = outbox.replies(event, answer.messages, answer.purpose)
@@ -90,8 +91,8 @@ def _postback_of(event: dict) -> postback.Postback:
 
 def _service(service_id: str | None):
     service = services.find(config().agency_id, service_id) if service_id else None
-    if service is None or not service.active:
-        raise Refused("no such service for this agency")
+    if service is None or not service.active or not service.calendar:
+        raise Refused("no such bookable service for this agency")
     return service
 
 
@@ -126,11 +127,14 @@ def _slot_seats(service, slot_id: str) -> rules.SlotSeats | None:
 
 
 def _open_days(service, ask: Ask, priority: bool) -> list:
-    horizon = service.schedule().horizon_days if service.schedule() else 14
+    """The days ahead with a seat this citizen may take (counters read eventually consistent: display only)."""
     start = datetime.combine(ask.now.date(), datetime.min.time(), tzinfo=thai.BANGKOK)
-    found = slots.of_service(service.service_id, start, start + timedelta(days=horizon))
-    days = {rules.summed(shards).starts_at.date() for shards in found.values()
-            if rules.bookable(rules.summed(shards), ask.now) and rules.summed(shards).left_for(priority, ask.now)}
+    found = slots.of_service(service.service_id, start, start + timedelta(days=service.schedule().horizon_days))
+    days = set()
+    for shards in found.values():
+        seats = rules.summed(shards)
+        if rules.bookable(seats, ask.now) and seats.left_for(priority, ask.now):
+            days.add(seats.starts_at.date())
     return sorted(days)
 
 
@@ -204,7 +208,8 @@ def confirm(ask: Ask) -> Answer:
         case "unchanged":
             return Answer("booking-unchanged", cards.unchanged(ask.lang))
         case "full":
-            return Answer("booking-full", cards.full(ask.lang, service, found.day, found.start, found.priority_group))
+            return Answer("booking-full", cards.full(ask.lang, service, found.day, found.start, found.priority_group,
+                                                     old.ref if old else None))
         case "limit":
             return Answer("booking-limit", cards.limit(ask.lang, service))
         case "gone":
@@ -309,6 +314,10 @@ def queue_position(ask: Ask) -> Answer:
         return Answer("booking-queue-done", cards.queue_done(ask.lang, ticket.number))
     ahead, wait = tickets.standing(_service(booking.service_id), ticket)
     return Answer("booking-queue", cards.queue_position(ask.lang, booking, ticket.number, ahead, wait, False))
+
+
+def refuse(ask: Ask) -> Answer:
+    raise Refused(f"unknown action {ask.data.action!r}")
 
 
 STEPS = {

@@ -5,6 +5,7 @@ civic.agency.booking_routes call these after checking the caller's agency and ro
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from civic import outbox, thai
@@ -69,10 +70,9 @@ def close(service: Service, day: date, start: time | None, reason: str, now: dat
         targets = [slot_id for slot_id, _ in day_slots(service, day)]
         schedule = service.schedule()
         if schedule and day not in schedule.closed_dates:
-            # So the daily publishing never opens the day again.
-            reopened = Calendar.from_dict({**schedule.to_dict(),
-                                           "closed_dates": [*map(date.isoformat, schedule.closed_dates), day.isoformat()]})
-            service.update(actions=[Service.calendar.set(reopened.to_dict())])
+            # So the nightly publishing never opens the day again.
+            closed = replace(schedule, closed_dates=(*schedule.closed_dates, day))
+            service.update(actions=[Service.calendar.set(closed.to_dict())])
     for slot_id in targets:
         slots.close(slot_id, service.shards_seen)
     pushes, closed_bookings = [], 0

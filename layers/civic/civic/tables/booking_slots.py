@@ -90,29 +90,31 @@ def publish(agency_id: str, planned: list[calendar.PlannedSlot], shards_per_slot
     existing = {item.pk for item in Slot.by_service.query(
         service_id, Slot.starts_at.between(int(min(p.starts_at for p in planned).timestamp()),
                                            int(max(p.starts_at for p in planned).timestamp())))}
-    created = 0
+    fresh = []
     for slot in planned:
         seat_shares = calendar.shares(slot.seats, shards_per_slot)
         priority_shares = calendar.shares(slot.priority_seats, shards_per_slot)
-        for k in range(shards_per_slot):
-            key = shard_key(slot.slot_id, k)
-            if key in existing:
-                continue
-            item = Slot(key, slot_id=slot.slot_id, agency_id=agency_id, service_id=service_id,
-                        starts_at=int(slot.starts_at.timestamp()),
-                        priority_opens_at=int(slot.priority_opens_at.timestamp()),
-                        shard=k, shards=shards_per_slot, seats=seat_shares[k],
-                        general_left=seat_shares[k] - priority_shares[k], priority_left=priority_shares[k],
-                        held=0, status="open",
-                        expires_at=int(slot.starts_at.timestamp()) + config().retention_days * 86400)
-            try:
-                # Conditional: a concurrent publish (schedule and staff at once) must not reset counters.
-                item.save(condition=Slot.pk.does_not_exist())
-                created += 1
-            except PutError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
-                    raise
-    return created
+        fresh += [
+            Slot(shard_key(slot.slot_id, k), slot_id=slot.slot_id, agency_id=agency_id, service_id=service_id,
+                 starts_at=int(slot.starts_at.timestamp()), priority_opens_at=int(slot.priority_opens_at.timestamp()),
+                 shard=k, shards=shards_per_slot, seats=seat_shares[k],
+                 general_left=seat_shares[k] - priority_shares[k], priority_left=priority_shares[k], held=0,
+                 status="open", expires_at=int(slot.starts_at.timestamp()) + config().retention_days * 86400)
+            for k in range(shards_per_slot) if shard_key(slot.slot_id, k) not in existing
+        ]
+    # Conditional: a concurrent publish (the nightly job and a staff edit at once) must never reset counters
+    # whose seats may already be taken.
+    return sum(_create(item) for item in fresh)
+
+
+def _create(item: Slot) -> bool:
+    try:
+        item.save(condition=Slot.pk.does_not_exist())
+        return True
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
 
 
 def close(slot_id: str, shards_seen: int) -> int:

@@ -1,0 +1,112 @@
+"""The issue's "done when", as a new user sees it: `python -m infra.local` (what `make run` starts) in its own
+process, and nothing but HTTP on 127.0.0.1 — a signed follow, a text, a forged post, a redelivery."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from infra.local import webhook_client as wh
+from infra.local.devstack import DEFAULT_CHANNEL_SECRET, free_port
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def _get(url: str):
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env["PORT"] = str(port)
+    output = tmp_path_factory.mktemp("make-run") / "output.txt"
+    with output.open("w") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
+                                   stdout=sink, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    # Ready when the banner is printed (after the handlers are loaded), as a person would wait for it.
+    while "Ctrl-C to stop." not in output.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"the local stack did not start:\n{output.read_text()}")
+        time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    assert process.wait(timeout=15) == 0
+
+
+def _inbox(url: str, user: str) -> list[dict]:
+    return _get(f"{url}/_line/_fake/inbox/{user}")
+
+
+def _wait_inbox(url: str, user: str, count: int, seconds: float) -> list[dict]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        inbox = _inbox(url, user)
+        if len(inbox) >= count:
+            return inbox
+        time.sleep(0.05)
+    return _inbox(url, user)
+
+
+def test_a_signed_follow_gets_the_welcome_within_a_couple_of_seconds(running):
+    """GIVEN `make run` WHEN LINE posts a signed follow THEN the welcome and privacy notice reach LINE in < 3 s."""
+    user = wh.user_id()
+    started = time.monotonic()
+    status, _ = wh.post(running, DEFAULT_CHANNEL_SECRET, [wh.event("follow", user, "a" * 32)])
+    inbox = _wait_inbox(running, user, 2, 3.0)
+    assert status == 200
+    assert len(inbox) == 2, f"got {inbox} after {time.monotonic() - started:.1f}s"
+    assert "ยินดีต้อนรับ" in inbox[0]["message"]["text"]
+
+
+def test_a_text_gets_the_help_menu(running):
+    """GIVEN `make run` WHEN a citizen writes something the bot does not understand THEN the help menu."""
+    user = wh.user_id()
+    assert wh.post(running, DEFAULT_CHANNEL_SECRET, [wh.text(user, "สวัสดีครับ", "b" * 32)])[0] == 200
+    (answer,) = _wait_inbox(running, user, 1, 3.0)
+    assert answer["message"]["quickReply"]["items"]
+
+
+def test_a_forged_signature_gets_401(running):
+    """GIVEN `make run` WHEN a post is signed with the wrong secret THEN 401 and nothing reaches the citizen."""
+    user = wh.user_id()
+    status, _ = wh.post(running, "not-the-channel-secret", [wh.text(user, "เมนู", "c" * 32)])
+    assert status == 401
+    time.sleep(0.5)
+    assert _inbox(running, user) == []
+
+
+def test_the_same_event_twice_gets_one_reply(running):
+    """GIVEN `make run` WHEN LINE delivers the same event twice THEN both 200 and one reply."""
+    user = wh.user_id()
+    event = wh.text(user, "เมนู", "d" * 32)
+    assert wh.post(running, DEFAULT_CHANNEL_SECRET, [event])[0] == 200
+    assert wh.post(running, DEFAULT_CHANNEL_SECRET, [{**event, "deliveryContext": {"isRedelivery": True}}])[0] == 200
+    _wait_inbox(running, user, 1, 3.0)
+    time.sleep(1.0)
+    assert len(_inbox(running, user)) == 1
+
+
+def test_the_agency_api_wants_a_token_and_documents_itself(running):
+    """GIVEN `make run` WHEN /agency/me is called without and with a local staff token THEN 401, then the
+    agency and role; and the OpenAPI document is served."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(f"{running}/agency/me")
+    assert refused.value.code == 401
+    token = urllib.request.urlopen(f"{running}/_local/token?agency=demo-municipality&role=officer").read().decode()
+    token = json.loads(token)["token"] if token.startswith("{") else token.strip()
+    request = urllib.request.Request(f"{running}/agency/me", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert json.loads(answer.read()) == {"subject": "local-user", "agency_id": "demo-municipality",
+                                             "role": "officer"}
+    assert "/agency/me" in _get(f"{running}/agency/openapi.json")["paths"]
