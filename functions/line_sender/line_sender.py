@@ -20,6 +20,7 @@ processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> str:
     message = Outbound.from_json(record.body)
+    logger.set_correlation_id(message.meta.get("webhookEventId") or message.id)
     logger.append_keys(message_id=message.id, purpose=message.purpose)
     try:
         outcome = sender.deliver(message)

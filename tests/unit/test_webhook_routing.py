@@ -47,3 +47,34 @@ def test_a_body_that_is_not_a_webhook_raises_the_typed_error(body):
     """GIVEN a body that is not a LINE webhook WHEN parsed THEN WebhookError."""
     with pytest.raises(webhook.WebhookError):
         webhook.parse(body)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children,
+                                                                                       max_size=4), max_leaves=20)
+
+
+@given(st.binary(max_size=2000))
+def test_fuzzed_bodies_only_raise_the_typed_error(body):
+    """GIVEN arbitrary bytes WHEN parsed as a webhook THEN events or WebhookError, nothing else (row 30)."""
+    try:
+        webhook.parse(body)
+    except webhook.WebhookError:
+        pass
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["type", "source", "message", "postback", "mode", "x"]), _json, max_size=5))
+def test_routing_any_event_shape_never_fails(event):
+    """GIVEN an event of any shape WHEN routed and its chat id taken THEN a known domain and a string (row 30)."""
+    assert webhook.route(event) in {"citizen", "booking", "complaint", "bill"}
+    assert isinstance(webhook.chat_id(event), str)
+
+
+def test_a_huge_body_parses_in_linear_time():
+    """GIVEN a 900 kB body of many events WHEN parsed THEN every event comes back (no slow path)."""
+    body = ('{"events": [' + ",".join(['{"type":"follow","source":{"userId":"U1"}}'] * 20000) + "]}").encode()
+    assert len(webhook.parse(body)[1]) == 20000

@@ -43,7 +43,8 @@ def replies(event: dict, messages: list[dict], purpose: str, **meta) -> list[Out
     return [
         Outbound(id=f"{event_id}.{n}", to=user, messages=chunk, purpose=purpose,
                  reply_token=event.get("replyToken") if n == 0 else None,
-                 reply_token_at=event.get("timestamp") if n == 0 else None, meta=meta)
+                 reply_token_at=event.get("timestamp") if n == 0 else None,
+                 meta={"webhookEventId": event_id, **meta})
         for n, chunk in enumerate(chunks)
     ]
 

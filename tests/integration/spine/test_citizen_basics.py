@@ -173,3 +173,29 @@ def test_the_same_record_processed_twice_replays_one_outcome(dev, line):
 def test_the_postback_codec_is_what_the_menu_sends():
     """GIVEN the help menu's "my data" button WHEN its data is decoded THEN the citizen domain's mydata action."""
     assert postback.decode("1/ct/mydata").action == "mydata"
+
+
+def test_injection_looking_text_is_stored_as_text(dev, line):
+    """GIVEN a display name that looks like an injection WHEN the citizen consents THEN it is stored exactly, and
+    nothing else changed (row 26)."""
+    user, name = wh.user_id(), "' OR 1=1 -- {\"$ne\":null} #pk = :v OR"
+    _follow(dev, line, user, name=name)
+    _tap(dev, line, user, "1/ct/consent?v=1")
+    assert citizens.find(user).display_name == name
+
+
+def test_a_failed_record_is_reported_by_its_message_id(dev, line):
+    """GIVEN a batch of a good record and one that cannot be read WHEN the worker runs THEN batchItemFailures names
+    only the bad record's messageId, never an empty id (row 12)."""
+    user = wh.user_id()
+    good = {"destination": "U0", "event": wh.text(user, "เมนู", line.issue_reply_token(user))}
+
+    def record(message_id, body, group):
+        return {"messageId": message_id, "receiptHandle": "r", "body": body, "attributes": {
+            "ApproximateReceiveCount": "1", "MessageGroupId": group, "SentTimestamp": "0"}, "messageAttributes": {},
+            "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "ap-southeast-7",
+            "eventSourceARN": "arn:aws:sqs:ap-southeast-7:123456789012:local-citizen.fifo"}
+
+    answer = dev.stack.invoke("CitizenBasicsFunction", {"Records": [
+        record("good-1", json.dumps(good), user), record("poison-1", "{not json", "other")]})
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "poison-1"}]}
