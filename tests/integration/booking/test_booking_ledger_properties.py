@@ -57,6 +57,7 @@ class SeatLedger(RuleBasedStateMachine):
 
     @rule(who=st.sampled_from(CITIZENS), slot=st.sampled_from(SLOTS), priority=st.booleans(), taps=st.integers(1, 2))
     def book(self, who, slot, priority, taps):
+        self.now += timedelta(seconds=1)  # a tap takes a moment: requests and waitlist entries are distinct
         self.requests += 1
         ref = rules.booking_ref(who, slot.slot_id, f"{self.requests:08x}")
         outcomes = {ledger.book(who, self.service, slot.slot_id, "elder" if priority else None, ref, self.now).kind
@@ -78,6 +79,7 @@ class SeatLedger(RuleBasedStateMachine):
 
     @rule(who=st.sampled_from(CITIZENS), slot=st.sampled_from(SLOTS))
     def join_waitlist(self, who, slot):
+        self.now += timedelta(seconds=1)
         ledger.join_waitlist(who, self.service, slot.slot_id, int(slot.starts_at.timestamp()), None, self.now)
 
     @rule(pick=st.integers(0, 4))
