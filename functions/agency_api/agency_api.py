@@ -5,12 +5,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
 
-from civic.agency import identity
+from civic.agency import booking_routes, identity
 
 logger = Logger(service="agency-api")
 metrics = Metrics(namespace="LineCivicDesk", service="agency-api")
 tracer = Tracer(service="agency-api")
 app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(booking_routes.router)
 
 
 class Me(BaseModel):

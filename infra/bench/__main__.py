@@ -2,7 +2,7 @@
 
 import platform
 
-from infra.bench import imports, intake_load
+from infra.bench import booking_bench, imports, intake_load
 
 
 def main() -> None:
@@ -21,6 +21,8 @@ def main() -> None:
           f"p95 {load['p95_s'] * 1000:.0f} ms   max {load['max_s'] * 1000:.0f} ms   "
           f"({load['posts_per_s']:.0f} posts/s; LINE's limit for an answer is 2,000 ms)")
     print(f"messages then delivered to the fake LINE: {load['line_sends']}")
+
+    booking_bench.main()
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def _on_message(user: str, event: dict) -> tuple[str, list[dict]]:
 
 
 def handle(envelope: dict) -> list[str]:
-    """Apply one webhook event; returns the ids of the outbound messages it produced."""
+    """Apply one webhook event; returns the purpose of each message it sent (for metrics and replays)."""
     event = envelope["event"]
     user = webhook.user_id(event)
     kind = event.get("type")
@@ -112,4 +112,4 @@ def handle(envelope: dict) -> list[str]:
     purpose, reply = handlers[kind](user, event)
     sends = outbox.replies(event, reply, purpose, pseudonymous=purpose == "erased")
     outbox.send(sends)
-    return [s.id for s in sends]
+    return [s.purpose for s in sends]

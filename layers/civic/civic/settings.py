@@ -52,10 +52,10 @@ def settings() -> Settings:
 
 
 class setting:
-    """A class attribute that reads one field of the settings when accessed (PynamoDB's Meta.table_name)."""
+    """A class attribute that reads one field of a settings object when accessed (PynamoDB's Meta.table_name)."""
 
-    def __init__(self, field: str):
-        self.field = field
+    def __init__(self, field: str, source=settings):
+        self.field, self.source = field, source
 
     def __get__(self, obj, owner=None):
-        return getattr(settings(), self.field)
+        return getattr(self.source(), self.field)

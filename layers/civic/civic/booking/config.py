@@ -7,6 +7,8 @@ call, like civic.settings: tests and the local stack set the variables after imp
 import os
 from dataclasses import dataclass
 
+from civic.settings import setting as _setting
+
 
 @dataclass(frozen=True)
 class BookingSettings:
@@ -34,11 +36,6 @@ def config() -> BookingSettings:
     )
 
 
-class setting:
-    """A class attribute read from the booking settings when used (PynamoDB's Meta.table_name)."""
-
-    def __init__(self, field: str):
-        self.field = field
-
-    def __get__(self, obj, owner=None):
-        return getattr(config(), self.field)
+def setting(field: str) -> _setting:
+    """A booking table's name, read when the table is used (see civic.settings.setting)."""
+    return _setting(field, config)
