@@ -1,19 +1,25 @@
 """A citizen's rights under the PDPA, across every table that holds their data: access and erasure.
 
 Each holder module exposes `export_citizen(user_id) -> list[dict]` and `erase_citizen(user_id) -> int`.
-A new table that holds personal data adds its module to HOLDERS; tests/integration check every table
-of template.yaml is either a holder or documented as holding nothing personal (docs/pdpa.md).
+A new table that holds personal data adds its module to HOLDERS with the template tables it covers;
+tests/contract check every table of template.yaml is covered here or in NOT_PERSONAL (docs/pdpa.md).
 """
 
 import hashlib
 import importlib
 import time
 
-HOLDERS = [
-    "civic.tables.citizens",
-    "civic.tables.deliveries",
-    "civic.booking.my_data",  # bookings, booking counts, waitlist entries, queue tickets
-]
+HOLDERS = {
+    "civic.tables.citizens": ["CitizensTable"],
+    "civic.tables.deliveries": ["DeliveriesTable"],
+    "civic.booking.my_data": ["BookingsTable", "BookingWaitlistTable", "QueueTicketsTable"],
+}
+NOT_PERSONAL = {
+    "WebhookEventsTable": "webhook event ids and times only",
+    "IdempotencyTable": "hashes of events and the purposes of what was sent",
+    "BookingServicesTable": "an agency's services and calendars",
+    "BookingSlotsTable": "seat counters per slot",
+}
 
 
 def _holders():
