@@ -51,6 +51,7 @@ class RateLimiter:
             self.last = now
             if self.tokens < 1:
                 self.sleep((1 - self.tokens) / self.rate)
+                self.last = self.clock()  # what the wait earned is spent on this send
                 self.tokens = 0
             else:
                 self.tokens -= 1
