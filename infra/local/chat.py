@@ -27,31 +27,50 @@ def _post(url: str, payload: dict):
         return json.loads(answer.read())
 
 
-def _actions(message: dict) -> list[dict]:
-    found = [item["action"] for item in message.get("quickReply", {}).get("items", [])]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "button" and "action" in node:
-                found.append(node["action"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.get("contents") or message.get("template") or {})
-    return found
+def _walk(node, on_text, on_button) -> None:
+    """Visit a Flex tree in reading order: text components and buttons."""
+    if isinstance(node, dict):
+        if node.get("type") == "text" and "text" in node:
+            on_text(node["text"])
+        elif node.get("type") == "button" and "action" in node:
+            on_button(node["action"])
+        for key in ("header", "hero", "body", "footer", "contents"):
+            _walk(node.get(key), on_text, on_button)
+    elif isinstance(node, list):
+        for child in node:
+            _walk(child, on_text, on_button)
 
 
 def _show(message: dict, actions: list[dict]) -> None:
-    if message["type"] == "text":
-        print(f"🤖 {message['text']}")
-    else:
-        print(f"🤖 [{message['type']}] {message.get('altText', '')}")
-    for action in _actions(message):
+    """Print a message as a citizen would read it; number every button and quick reply to tap."""
+
+    def button(action):
         actions.append(action)
         print(f"   {len(actions)}) {action.get('label')}")
+
+    if message["type"] == "text":
+        print(f"🤖 {message['text']}")
+    elif message["type"] == "flex":
+        contents = message["contents"]
+        bubbles = contents["contents"] if contents.get("type") == "carousel" else [contents]
+        for bubble in bubbles:
+            texts: list[str] = []
+
+            def flush():
+                if texts:
+                    print("🤖 ┃ " + " · ".join(texts))
+                    texts.clear()
+
+            def on_button(action):
+                flush()
+                button(action)
+
+            _walk(bubble, texts.append, on_button)
+            flush()
+    else:
+        print(f"🤖 [{message['type']}] {message.get('altText', '')}")
+    for item in message.get("quickReply", {}).get("items", []):
+        button(item["action"])
 
 
 class Citizen:
