@@ -153,3 +153,19 @@ def test_every_table_is_covered_by_the_citizens_rights_or_holds_nothing_personal
     covered = {table for tables in privacy.HOLDERS.values() for table in tables}
     assert covered.isdisjoint(privacy.NOT_PERSONAL)
     assert covered | set(privacy.NOT_PERSONAL) == set(TABLES)
+
+
+def test_a_flood_is_throttled_at_the_edge():
+    """GIVEN the HTTP API WHEN read THEN every route has a rate and burst limit, the webhook its own (row 41)."""
+    api = RESOURCES["Api"]["Properties"]
+    assert api["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    assert api["DefaultRouteSettings"]["ThrottlingBurstLimit"] > 0
+    assert api["RouteSettings"]["POST /line/webhook"]["ThrottlingBurstLimit"] > 0
+
+
+def test_work_queues_are_high_throughput_fifo_per_chat():
+    """GIVEN each FIFO work queue WHEN read THEN dedupe and throughput are per message group (per chat)."""
+    for name in set(QUEUES) - _dlq_names():
+        props = QUEUES[name]["Properties"]
+        assert props["FifoQueue"] is True
+        assert props["DeduplicationScope"] == "messageGroup" and props["FifoThroughputLimit"] == "perMessageGroupId"
