@@ -98,14 +98,15 @@ def lambda_handler(event: dict, context) -> dict:
 
     active = [text.clean_tree(e) for e in events if not webhook.is_standby(e)]
     unique = list({_dedupe_id(e): e for e in active}.items())  # one body may repeat an event
-    seen = webhook_events.already_enqueued([i for i, _ in unique]) if unique else set()
-    fresh = [(i, e) for i, e in unique if i not in seen]
-    if unique:
-        logger.set_correlation_id(unique[0][0])  # the workers log under the same webhookEventId
-    for event_id, e in fresh:
-        logger.info("webhook event", extra={"webhook_event_id": event_id, "type": e.get("type"),
-                                            "redelivery": (e.get("deliveryContext") or {}).get("isRedelivery")})
+    if not unique:
+        return _answer(200, "ok")
+    logger.set_correlation_id(unique[0][0])  # the workers log under the same webhookEventId
     try:
+        seen = webhook_events.already_enqueued([i for i, _ in unique])
+        fresh = [(i, e) for i, e in unique if i not in seen]
+        for event_id, e in fresh:
+            logger.info("webhook event", extra={"webhook_event_id": event_id, "type": e.get("type"),
+                                                "redelivery": (e.get("deliveryContext") or {}).get("isRedelivery")})
         if fresh:
             _enqueue(destination, [e for _, e in fresh])
             webhook_events.mark_enqueued([i for i, _ in fresh])

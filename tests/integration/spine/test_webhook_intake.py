@@ -178,3 +178,14 @@ def test_a_rotated_channel_secret_is_used_without_a_redeploy(dev, line):
         assert wh.post(dev.url, old_secret, [wh.text(user, "เมนู")])[0] == 401
     finally:
         dev.rotate_channel(old_secret, token)
+        eventually(lambda: wh.post(dev.url, old_secret, [])[0] == 200, timeout=5)
+
+
+def test_when_the_dedupe_table_fails_the_intake_answers_5xx(dev, line):
+    """GIVEN DynamoDB failing on the dedupe read WHEN LINE posts THEN 503 (LINE redelivers) and nothing enqueued."""
+    user = wh.user_id()
+    event = wh.text(user, "เมนู", line.issue_reply_token(user))
+    with mock.patch.object(webhook_events, "already_enqueued", side_effect=RuntimeError("DynamoDB down")):
+        assert wh.post(dev.url, dev.channel_secret, [event])[0] == 503
+    dev.stack.drain()
+    assert line.received(user) == []
