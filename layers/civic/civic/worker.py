@@ -7,6 +7,7 @@ Logger/Metrics/Tracer with the webhookEventId as correlation id.
 """
 
 import json
+import time
 from collections.abc import Callable
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -22,6 +23,7 @@ from civic.observability import instruments
 from civic.settings import settings
 
 IDEMPOTENCY_SECONDS = 7 * 86400
+SLOW_MS = 1000  # an event that already waited this long in the queue gets the typing dots first
 
 
 class ConversationWorker:
@@ -46,10 +48,21 @@ class ConversationWorker:
     def record_handler(self, record: SQSRecord) -> list[str]:
         envelope = json.loads(record.body)
         self.logger.set_correlation_id(envelope["event"].get("webhookEventId"))
+        self._show_loading_if_late(envelope)
         purposes = self._handle(envelope=envelope)
         for purpose, metric in self.metrics_by_purpose.items():
             self.metrics.add_metric(name=metric, unit=MetricUnit.Count, value=purposes.count(purpose))
         return purposes
+
+    def _show_loading_if_late(self, envelope: dict) -> None:
+        """Under a rush the answer is late: show the citizen the loading animation while they wait."""
+        event = envelope["event"]
+        source = event.get("source") or {}
+        waited = time.time() * 1000 - envelope.get("receivedAt", time.time() * 1000)
+        if waited > SLOW_MS and source.get("type") == "user" and event.get("replyToken"):
+            from civic import line_api  # the LINE SDK only where it is needed
+
+            line_api.show_loading(source["userId"], 5)
 
     def _lambda_handler(self, event: dict, context) -> dict:
         self.idempotency.register_lambda_context(context)

@@ -1,6 +1,7 @@
 """Citizen basics through the whole stack: follow, consent, help, my data, erase, unfollow (rows 10–13, 25–27)."""
 
 import json
+import time
 import urllib.request
 
 import boto3
@@ -199,3 +200,17 @@ def test_a_failed_record_is_reported_by_its_message_id(dev, line):
     answer = dev.stack.invoke("CitizenBasicsFunction", {"Records": [
         record("good-1", json.dumps(good), user), record("poison-1", "{not json", "other")]})
     assert answer == {"batchItemFailures": [{"itemIdentifier": "poison-1"}]}
+
+
+def test_an_event_that_waited_in_the_queue_gets_the_loading_animation_first(dev, line):
+    """GIVEN an event that has waited 3 s in the queue (a rush) WHEN the worker takes it THEN LINE is asked to show
+    the loading animation in that chat before the answer arrives."""
+    user = wh.user_id()
+    envelope = {"destination": "U0", "receivedAt": int(time.time() * 1000) - 3000,
+                "event": wh.text(user, "เมนู", line.issue_reply_token(user))}
+    boto3.client("sqs").send_message(QueueUrl=dev.stack.resource("CitizenQueue"), MessageBody=json.dumps(envelope),
+                                     MessageGroupId=user, MessageDeduplicationId=envelope["event"]["webhookEventId"])
+    eventually(lambda: line.received(user))
+    loading = [r for r in line.requests() if r["path"] == "/v2/bot/chat/loading/start"
+               and r["body"]["chatId"] == user]
+    assert len(loading) == 1 and loading[0]["status"] == 202
