@@ -37,7 +37,8 @@ chat: install  ## talk to the running local stack as a citizen (make run in anot
 	$(BIN)/python -m infra.local.chat --url http://127.0.0.1:$(PORT)
 
 token: install  ## a staff JWT for the running local stack: make token AGENCY=demo-municipality ROLE=officer
-	@curl -s "http://127.0.0.1:$(PORT)/_local/token?agency=$(or $(AGENCY),demo-municipality)&role=$(or $(ROLE),officer)"; echo
+	@curl -s "http://127.0.0.1:$(PORT)/_local/token?agency=$(or $(AGENCY),demo-municipality)&role=$(or $(ROLE),officer)" \
+	  | $(BIN)/python -c "import json, sys; print(json.load(sys.stdin)['token'])"
 
 build: install  ## sam build, no Docker
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/sam build --template template.yaml

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
 
@@ -12,6 +13,11 @@ metrics = Metrics(namespace="LineCivicDesk", service="agency-api")
 tracer = Tracer(service="agency-api")
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(booking_routes.router)
+app.configure_openapi(
+    title="LINE civic desk — agency API", version="1",
+    summary="Staff of one agency run its services. A bearer JWT (Cognito ID token) carries the agency and role.",
+    security_schemes={"staffJwt": HTTPBearer(bearerFormat="JWT")}, security=[{"staffJwt": []}],
+)
 
 
 class Me(BaseModel):
@@ -49,7 +55,7 @@ def me() -> Me:
 @app.get("/agency/openapi.json", include_in_schema=False)
 def openapi():
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON,
-                    body=app.get_openapi_json_schema(title="LINE civic desk — agency API", version="1"))
+                    body=app.get_openapi_json_schema())
 
 
 @metrics.log_metrics

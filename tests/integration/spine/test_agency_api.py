@@ -40,3 +40,4 @@ def test_the_openapi_document_is_generated_from_the_code_and_public(dev):
     status, document = _call(f"{dev.url}/agency/openapi.json")
     assert status == 200 and document["openapi"].startswith("3.")
     assert "/agency/me" in document["paths"]
+    assert document["components"]["securitySchemes"]["staffJwt"]["scheme"] == "bearer"
