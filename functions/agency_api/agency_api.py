@@ -4,6 +4,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from civic.agency import booking_routes, identity
@@ -62,4 +63,7 @@ def openapi():
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context) -> dict:
-    return app.resolve(event, context)
+    answer = app.resolve(event, context)
+    # Staff traffic by outcome: a rise in 4xx is someone probing (RELIABILITY row 41).
+    metrics.add_metric(name=f"AgencyApi{answer['statusCode'] // 100}xx", unit=MetricUnit.Count, value=1)
+    return answer
