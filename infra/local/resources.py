@@ -59,7 +59,7 @@ def create_resources(template: Template, visibility_scale: float = 1.0) -> dict[
     active = template.active_resources()
     for logical_id, resource in active.items():
         if resource["Type"] not in creators and resource["Type"] not in SERVED_TYPES:
-            log.info("skipping %s %s: not emulated locally", resource["Type"], logical_id)
+            log.debug("skipping %s %s: not emulated locally", resource["Type"], logical_id)
 
     waiting = {
         logical_id: _dependencies(template, resource)

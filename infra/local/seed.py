@@ -1,18 +1,11 @@
 """Demo data for the local stack: what a new user needs to try every service. Idempotent."""
 
-import importlib
+from civic.booking import demo as booking_demo
 
-# Each capability that has demo data exposes civic.<capability>.demo.seed(); missing ones are skipped.
-SEEDERS = ["civic.booking.demo"]
+# Each capability with demo data adds its seeder here as it lands.
+SEEDERS = [booking_demo.seed]
 
 
-def seed() -> list[str]:
-    done = []
-    for name in SEEDERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        module.seed()
-        done.append(name)
-    return done
+def seed() -> None:
+    for seeder in SEEDERS:
+        seeder()

@@ -182,7 +182,7 @@ class Template:
     def _placeholder(self, logical_id: str, attribute: str | None = None) -> str:
         if logical_id not in self._placeholders_logged:
             self._placeholders_logged.add(logical_id)
-            log.info("%s is not created locally; its references resolve to a placeholder", logical_id)
+            log.debug("%s is not created locally; its references resolve to a placeholder", logical_id)
         return f"local-{logical_id}" + (f"-{attribute}" if attribute else "")
 
     # ---- intrinsic functions ---------------------------------------------------------------------------
