@@ -1,6 +1,5 @@
 """AgencyApi: JSON under /agency/ for staff (JWT verified by API Gateway), and its OpenAPI document."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
@@ -8,10 +7,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from civic.agency import booking_routes, identity
+from civic.observability import instruments
 
-logger = Logger(service="agency-api")
-metrics = Metrics(namespace="LineCivicDesk", service="agency-api")
-tracer = Tracer(service="agency-api")
+logger, metrics, tracer = instruments("agency-api")
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(booking_routes.router)
 app.configure_openapi(

@@ -1,14 +1,12 @@
 """BookingSchedule: every minute, offers that ran out pass on, reminders go out, missed bookings become
 no-shows; every night, each calendar opens its next day. The schedule's input names the job."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from civic.booking import sweep
+from civic.observability import instruments
 
-logger = Logger(service="booking-schedule")
-metrics = Metrics(namespace="LineCivicDesk", service="booking-schedule")
-tracer = Tracer(service="booking-schedule")
+logger, metrics, tracer = instruments("booking-schedule")
 JOBS = {"sweep": sweep.run, "publish": sweep.publish_all}
 
 

@@ -1,18 +1,16 @@
 """LineSender: the one door to LINE's send endpoints. Consumes the outbox queue (FIFO per recipient)."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from civic import privacy, sender
 from civic.aws import client
+from civic.observability import instruments
 from civic.outbox import Outbound
 from civic.settings import settings
 
-logger = Logger(service="line-sender")
-metrics = Metrics(namespace="LineCivicDesk", service="line-sender")
-tracer = Tracer(service="line-sender")
+logger, metrics, tracer = instruments("line-sender")
 # A failed message holds back the rest of its recipient's group in the batch, keeping their order.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 

@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from civic import channel, signature, text, webhook
 from civic.aws import client
+from civic.observability import NAMESPACE
 from civic.settings import settings
 from civic.tables import webhook_events
 
@@ -22,7 +23,7 @@ MAX_BODY_BYTES = 1_000_000  # LINE's bodies are small; refuse more before parsin
 SQS_BATCH = 10
 
 logger = Logger(service="webhook-intake")
-metrics = Metrics(namespace="LineCivicDesk", service="webhook-intake")
+metrics = Metrics(namespace=NAMESPACE, service="webhook-intake")
 # No Powertools Tracer here: it imports the X-Ray SDK and botocore (~0.28 s) at cold start. Lambda's
 # active tracing still records every invocation; the workers add SDK subsegments.
 
