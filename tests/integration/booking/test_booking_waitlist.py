@@ -26,6 +26,17 @@ def _join(chat, citizen) -> list[dict]:
     return chat.tap(citizen, next(d for d in postbacks(full) if d.startswith("1/bk/wl?")))
 
 
+def _seat_freed_for(chat, *waiters) -> list:
+    """Arrange: a one-seat slot is booked, `waiters` join its waitlist in order, the holder cancels.
+    Returns the offer pushes the first waiter got."""
+    holder = user()
+    booking = _book_directly(make_service(seats=1), holder)
+    for waiter in waiters:
+        _join(chat, waiter)
+    chat.tap(holder, f"1/bk/cxlok?b={booking.ref}")
+    return _offers(chat, waiters[0])
+
+
 def _offers(chat, to: str):
     """Offer pushes put on the outbox for this citizen so far."""
     chat.drain()
@@ -85,12 +96,8 @@ def test_a_cancelled_seat_is_held_and_offered_to_the_first_waiter(booking_env):
 def test_accepting_the_offer_books_the_held_seat(booking_env):
     """GIVEN a seat held for the first waiter WHEN they tap "take this seat" THEN they hold a confirmed booking,
     the hold is gone, their entry is accepted, and the answer is the confirmation card."""
-    service = make_service(seats=1)
-    holder, waiter = user(), user()
-    booking = _book_directly(service, holder)
-    _join(booking_env, waiter)
-    booking_env.tap(holder, f"1/bk/cxlok?b={booking.ref}")
-    (offer,) = _offers(booking_env, waiter)
+    waiter = user()
+    (offer,) = _seat_freed_for(booking_env, waiter)
 
     (card,) = booking_env.tap(waiter, next(d for d in postbacks(offer.messages) if d.startswith("1/bk/acc?")))
 
@@ -104,13 +111,8 @@ def test_accepting_the_offer_books_the_held_seat(booking_env):
 def test_an_unanswered_offer_passes_to_the_next_waiter(booking_env):
     """GIVEN a seat offered to the first waiter WHEN 15 minutes pass and the sweep runs THEN their offer expired,
     the second waiter is offered the same held seat (a push), and the first, tapping late, hears it has gone."""
-    service = make_service(seats=1)
-    holder, first, second = user(), user(), user()
-    booking = _book_directly(service, holder)
-    _join(booking_env, first)
-    _join(booking_env, second)
-    booking_env.tap(holder, f"1/bk/cxlok?b={booking.ref}")
-    (late,) = _offers(booking_env, first)
+    first, second = user(), user()
+    (late,) = _seat_freed_for(booking_env, first, second)
 
     done = sweep.run(datetime.now(BANGKOK) + timedelta(minutes=16))
 
@@ -125,12 +127,8 @@ def test_an_unanswered_offer_passes_to_the_next_waiter(booking_env):
 def test_declining_passes_the_seat_on_and_the_last_one_returns_it_to_everyone(booking_env):
     """GIVEN a seat offered to the only waiter WHEN they tap "no, thanks" THEN nobody else waits, so the hold is
     released: the seat is free to anyone again."""
-    service = make_service(seats=1)
-    holder, waiter = user(), user()
-    booking = _book_directly(service, holder)
-    _join(booking_env, waiter)
-    booking_env.tap(holder, f"1/bk/cxlok?b={booking.ref}")
-    (offer,) = _offers(booking_env, waiter)
+    waiter = user()
+    (offer,) = _seat_freed_for(booking_env, waiter)
 
     (answer,) = booking_env.tap(waiter, next(d for d in postbacks(offer.messages) if d.startswith("1/bk/dec?")))
 
