@@ -23,10 +23,6 @@ def uri_action(label: str, uri: str) -> dict:
     return {"type": "uri", "label": cut_label(label), "uri": uri}
 
 
-def message_action(label: str, text: str) -> dict:
-    return {"type": "message", "label": cut_label(label), "text": cut(text, 300, measure=len)}
-
-
 def text(body: str, quick_replies: list[dict] | None = None) -> dict:
     message = {"type": "text", "text": cut(body, TEXT_MAX_UTF16)}
     if quick_replies:

@@ -35,10 +35,6 @@ def export(user_id: str) -> dict:
     }
 
 
-def count(user_id: str) -> int:
-    return sum(len(records) for records in export(user_id)["records"].values())
-
-
 def erase(user_id: str) -> dict[str, int]:
     """Erase everywhere; returns items removed per holder. The tombstone is the log line, not a record."""
     return {name: module.erase_citizen(user_id) for name, module in _holders()}
