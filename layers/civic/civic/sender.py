@@ -77,7 +77,8 @@ def deliver(message: Outbound, now: float | None = None) -> str:
     if earlier and earlier.status in ("delivered", "undeliverable"):
         return earlier.status
     if isinstance(message.to, list):
-        delivery = deliveries.begin(message.id, f"multicast:{len(message.to)}", "multicast", message.purpose)
+        delivery = deliveries.begin(message.id, f"multicast:{len(message.to)}", "multicast", message.purpose,
+                                    earlier)
         _limiter.acquire()
         return _finish(delivery, line_api.multicast(message.to, message.messages, message.id), len(message.to))
 
@@ -86,13 +87,13 @@ def deliver(message: Outbound, now: float | None = None) -> str:
     age = outbox.age_ms(message, now)
     if age is not None and age < settings().reply_token_max_age_s * 1000:
         crashed_mid_reply = bool(earlier and earlier.endpoint == "reply" and earlier.status == "sending")
-        delivery = deliveries.begin(message.id, logged_as, "reply", message.purpose)
+        earlier = deliveries.begin(message.id, logged_as, "reply", message.purpose, earlier)
         _limiter.acquire()
         answer = line_api.reply(message.reply_token, message.messages)
         if not answer.invalid_reply_token:
-            return _finish(delivery, answer, billed=0)
+            return _finish(earlier, answer, billed=0)
         if crashed_mid_reply:
-            return _finish(delivery, line_api.Answer("delivered", answer.http_status, None), billed=0)
-    delivery = deliveries.begin(message.id, logged_as, "push", message.purpose)
+            return _finish(earlier, line_api.Answer("delivered", answer.http_status, None), billed=0)
+    delivery = deliveries.begin(message.id, logged_as, "push", message.purpose, earlier)
     _limiter.acquire()
     return _finish(delivery, line_api.push(message.to, message.messages, message.id), billed=1)

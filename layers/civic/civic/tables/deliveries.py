@@ -51,9 +51,10 @@ def find(message_id: str) -> Delivery | None:
         return None
 
 
-def begin(message_id: str, recipient: str, endpoint: str, purpose: str) -> Delivery:
-    """Note an attempt before calling LINE, so a crash after LINE's answer is recognisable on retry."""
-    delivery = find(message_id) or Delivery(message_id, recipient=recipient, purpose=purpose)
+def begin(message_id: str, recipient: str, endpoint: str, purpose: str, known: Delivery | None = None) -> Delivery:
+    """Note an attempt before calling LINE, so a crash after LINE's answer is recognisable on retry.
+    `known` is the record the caller already read (saves reading it again)."""
+    delivery = known or Delivery(message_id, recipient=recipient, purpose=purpose)
     delivery.endpoint = endpoint
     delivery.status = "sending"
     delivery.attempts = (delivery.attempts or 0) + 1
