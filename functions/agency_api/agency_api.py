@@ -1,11 +1,15 @@
 """AgencyApi: JSON under /agency/ for staff (JWT verified by API Gateway), and its OpenAPI document."""
 
+import json
+
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
+from civic import webhook
 from civic.agency import booking_routes, identity
 from civic.observability import instruments
 
@@ -27,6 +31,16 @@ class Me(BaseModel):
 
 def _error(status: int, message: str) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"message": message})
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid(exc: RequestValidationError) -> Response:
+    # Staff get every reason, field by field (Powertools' default answer omits the messages).
+    detail = [{"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": error.get("type")}
+              for error in exc.errors()]
+    return Response(status_code=422, content_type=content_types.APPLICATION_JSON,
+                    body={"message": "; ".join(f"{'.'.join(map(str, d['loc'][1:]))}: {d['msg']}" for d in detail),
+                          "detail": detail})
 
 
 @app.exception_handler(identity.Unauthorized)
@@ -57,11 +71,29 @@ def openapi():
                     body=app.get_openapi_json_schema())
 
 
+def _unreadable(event: dict) -> dict | None:
+    """A JSON body nested deeper than any of our models (it would exhaust the parser's recursion): a 400
+    with the reason, before the resolver parses it."""
+    content_type = next((v for k, v in (event.get("headers") or {}).items() if k.lower() == "content-type"), "")
+    body = event.get("body")
+    if not body or event.get("isBase64Encoded") or "json" not in content_type.lower():
+        return None
+    try:
+        if webhook.depth_within(json.loads(body), webhook.MAX_DEPTH):
+            return None
+    except RecursionError:
+        pass
+    except ValueError:
+        return None  # not JSON at all: the resolver's validation answers that
+    return {"statusCode": 400, "headers": {"content-type": "application/json"},
+            "body": json.dumps({"message": f"body nests deeper than {webhook.MAX_DEPTH} levels"})}
+
+
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context) -> dict:
-    answer = app.resolve(event, context)
+    answer = _unreadable(event) or app.resolve(event, context)
     # Staff traffic by outcome: a rise in 4xx is someone probing (RELIABILITY row 41).
     metrics.add_metric(name=f"AgencyApi{answer['statusCode'] // 100}xx", unit=MetricUnit.Count, value=1)
     return answer

@@ -1,6 +1,6 @@
 """CitizenBasics: follow, unfollow, consent, help and "my data", from the citizen FIFO queue."""
 
-from civic import citizen_service
+from civic.citizen import service as citizen_service
 from civic.worker import ConversationWorker
 
 worker = ConversationWorker("citizen-basics", citizen_service.handle,

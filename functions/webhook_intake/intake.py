@@ -1,8 +1,10 @@
 """WebhookIntake: verify LINE's signature, drop what we already took, enqueue each event to its domain, answer.
 
 LINE counts a webhook as failed without an answer in 2 s, so this path does no LINE call and imports no
-LINE SDK (nor boto3 until the first request). 200 means every event is durably on a FIFO queue; anything
-else is 5xx so LINE redelivers and nothing is lost. See docs/architecture.md.
+LINE SDK (nor boto3 until the first request). It reads the dedupe records and the chats' focus in one
+BatchGetItem, and writes both in one BatchWriteItem after SQS took the events. 200 means every event is
+durably on a FIFO queue; anything else is 5xx so LINE redelivers and nothing is lost. See
+docs/architecture.md.
 """
 
 import base64
@@ -17,7 +19,7 @@ from civic import channel, signature, text, webhook
 from civic.aws import client
 from civic.observability import NAMESPACE
 from civic.settings import settings
-from civic.tables import webhook_events
+from civic.tables import conversations, raw, webhook_events
 
 MAX_BODY_BYTES = 1_000_000  # LINE's bodies are small; refuse more before parsing or logging it
 SQS_BATCH = 10
@@ -60,12 +62,28 @@ def _dedupe_id(event: dict) -> str:
     return hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()
 
 
-def _enqueue(destination: str, events: list[dict]) -> None:
+def _known(event_ids: list[str], chats: list[str]) -> tuple[set[str], dict[str, str]]:
+    """(event ids already enqueued, chat → the domain holding its focus), in one BatchGetItem."""
+    events_table, conversations_table = webhook_events.table(), conversations.table()
+    found = raw.batch_get({events_table: webhook_events.keys(event_ids),
+                           conversations_table: conversations.focus_keys(chats)},
+                          {events_table: webhook_events.PROJECTION})
+    return webhook_events.seen_in(found[events_table]), conversations.focus_in(found[conversations_table])
+
+
+def _remember(event_ids: list[str], focus_changes: dict[str, str]) -> None:
+    """Record the events as enqueued and hand chats their new focus, in one BatchWriteItem."""
+    raw.batch_write({webhook_events.table(): webhook_events.marks(event_ids),
+                     conversations.table(): [conversations.focus_put(chat, domain)
+                                             for chat, domain in focus_changes.items()]})
+
+
+def _enqueue(destination: str, events: list[tuple[dict, str]]) -> None:
     """Send each event to its domain's FIFO queue, grouped by chat; raise if any send did not land."""
     by_queue: dict[str, list[dict]] = {}
     now_ms = int(time.time() * 1000)
-    for index, event in enumerate(events):
-        queue_url = settings().domain_queues[webhook.route(event)]
+    for index, (event, domain) in enumerate(events):
+        queue_url = settings().domain_queues[domain]
         by_queue.setdefault(queue_url, []).append({
             "Id": str(index),
             "MessageBody": json.dumps({"destination": destination, "receivedAt": now_ms, "event": event},
@@ -80,8 +98,22 @@ def _enqueue(destination: str, events: list[dict]) -> None:
                 raise RuntimeError(f"SQS refused {len(answer['Failed'])} events: {answer['Failed'][0].get('Code')}")
 
 
+def _routed(events: list[dict], focus: dict[str, str]) -> tuple[list[tuple[dict, str]], dict[str, str]]:
+    """Each event with its domain, in order, and the chats whose focus these events hand to a domain.
+    A postback that opens a draft moves the focus for the events after it in the same body too."""
+    routed, changes = [], {}
+    for event in events:
+        chat = webhook.chat_id(event)
+        routed.append((event, webhook.route(event, focus.get(chat))))
+        taker = webhook.takes_focus(event)
+        if taker:
+            focus[chat] = changes[chat] = taker
+    return routed, changes
+
+
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
+    logger.set_correlation_id(None)  # a warm container must not log this request under the last one's id
     body = _raw_body(event)
     if len(body) > MAX_BODY_BYTES:
         metrics.add_metric(name="WebhookTooLarge", unit=MetricUnit.Count, value=1)
@@ -103,14 +135,15 @@ def lambda_handler(event: dict, context) -> dict:
         return _answer(200, "ok")
     logger.set_correlation_id(unique[0][0])  # the workers log under the same webhookEventId
     try:
-        seen = webhook_events.already_enqueued([i for i, _ in unique])
+        seen, focus = _known([i for i, _ in unique], [webhook.chat_id(e) for _, e in unique])
         fresh = [(i, e) for i, e in unique if i not in seen]
-        for event_id, e in fresh:
-            logger.info("webhook event", extra={"webhook_event_id": event_id, "type": e.get("type"),
+        routed, focus_changes = _routed([e for _, e in fresh], focus)
+        for (event_id, e), (_, domain) in zip(fresh, routed):
+            logger.info("webhook event", extra={"webhook_event_id": event_id, "type": e.get("type"), "domain": domain,
                                                 "redelivery": (e.get("deliveryContext") or {}).get("isRedelivery")})
         if fresh:
-            _enqueue(destination, [e for _, e in fresh])
-            webhook_events.mark_enqueued([i for i, _ in fresh])
+            _enqueue(destination, routed)
+            _remember([i for i, _ in fresh], focus_changes)
     except Exception:
         # Not all events are durable: LINE must redeliver. FIFO dedupe and the workers keep it one effect.
         logger.exception("webhook events not enqueued")

@@ -16,7 +16,7 @@ from pathlib import Path
 from civic import thai
 from civic.booking import desk, staff, sweep, tickets
 from civic.booking.calendar import Calendar, slot_id
-from civic.tables import booking_services, bookings, citizens, queue_tickets
+from civic.tables import booking_services, bookings, citizens
 from infra.local.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +25,18 @@ RACE_CONFIRMS, RACE_SEATS = 500, 10
 RUSH = 40              # confirms in each throughput case
 SPREAD_SLOTS = 10      # slots the spread case books over (10 seats each)
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGENCY = "demo-municipality"
 
 
 def _service(service_id: str, seats: int, shards: int, now: datetime, opens: str = "10:00", closes: str = "12:00"):
     # Few slots per service: moto copies every table a transaction touches, so small tables keep the figures
     # about our requests rather than about moto's bookkeeping.
-    service = staff.save_service("demo-municipality", service_id, {
+    service = staff.save_service(AGENCY, service_id, {
         "name_th": "ฉีดวัคซีน", "name_en": "Vaccination", "branch_th": "ศูนย์สาธารณสุข", "branch_en": "Health centre",
         "minutes_per_citizen": 5, "desks": 1, "max_active": 1})
     staff.set_calendar(service, Calendar(hours={d: [(opens, closes)] for d in WEEK}, slot_minutes=60, seats=seats, thai_holidays=False,
                                          horizon_days=3, shards=shards), now)
-    return booking_services.find("demo-municipality", service_id)
+    return booking_services.find(AGENCY, service_id)
 
 
 def _confirm(service_id: str, slot: str) -> dict:
@@ -63,19 +64,19 @@ def _case(name: str, events: list[dict]) -> dict:
 
 def _pushes_per_booking(service, day, refs: list[str]) -> dict:
     """The life of each booking after the confirm: reminders (with consent), check-in, the queue's calls."""
-    first = min(bookings.find(r).starts_at for r in refs)
+    first = min(bookings.find(service.agency_id, r).starts_at for r in refs)
     starts = thai.from_epoch(first)
     for ref in refs:
-        citizens.set_consent(bookings.find(ref).user_id, True, None, at=time.time())
+        citizens.set_consent(bookings.find(service.agency_id, ref).user_id, True, None, at=time.time())
     sent = {"booking-reminder": 0, "booking-ticket": 0, "booking-turn": 0, "booking-turn-near": 0}
     counting = _count_pushes(sent)
     with counting:
         sweep.remind(starts.replace(hour=18, minute=5) - timedelta(days=1))
         sweep.remind(starts - timedelta(minutes=55))
         for ref in refs:
-            tickets.check_in(service, bookings.find(ref), starts - timedelta(minutes=50))
+            tickets.check_in(service, bookings.find(service.agency_id, ref), starts - timedelta(minutes=50))
         for _ in refs:
-            tickets.call_next(service, queue_tickets.queue_day(service.service_id, day), starts)
+            tickets.call_next(service, day, starts)
     return {"per_booking": sum(sent.values()) / len(refs), **{k: v / len(refs) for k, v in sent.items()}}
 
 
@@ -110,7 +111,7 @@ def figures() -> dict:
         now = thai.now()
         day = now.date() + timedelta(days=2)  # clear of today's and tomorrow's reminder windows
         race = _service("bench-race", RACE_SEATS, 1, now)
-        race_slot = slot_id("bench-race", day, datetime.strptime("1000", "%H%M").time())
+        race_slot = slot_id(AGENCY, "bench-race", day, datetime.strptime("1000", "%H%M").time())
         race_case = _case(f"{RACE_CONFIRMS} confirms for {RACE_SEATS} seats", [
             _confirm("bench-race", race_slot) for _ in range(RACE_CONFIRMS)])
         made = [b for b in staff.day_bookings(race, day) if b.status == "confirmed"]
@@ -123,10 +124,10 @@ def figures() -> dict:
         for name, service_id, shards in (("one hot slot, 1 counter", "bench-hot", 1),
                                          ("one hot slot, 8 counters", "bench-sharded", 8)):
             _service(service_id, RUSH, shards, now)
-            hot = slot_id(service_id, day, datetime.strptime("1100", "%H%M").time())
+            hot = slot_id(AGENCY, service_id, day, datetime.strptime("1100", "%H%M").time())
             cases.append(_case(name, [_confirm(service_id, hot) for _ in range(RUSH)]))
         _service("bench-spread", 10, 1, now, opens="08:00", closes="18:00")
-        spread = [slot_id("bench-spread", day, datetime.strptime(f"{8 + n:02d}00", "%H%M").time())
+        spread = [slot_id(AGENCY, "bench-spread", day, datetime.strptime(f"{8 + n:02d}00", "%H%M").time())
                   for n in range(SPREAD_SLOTS)]
         cases.append(_case(f"spread over {SPREAD_SLOTS} slots", [
             _confirm("bench-spread", spread[n % SPREAD_SLOTS]) for n in range(RUSH)]))

@@ -93,7 +93,7 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
     boto3.client("secretsmanager").create_secret(
         Name=SECRET_NAME, SecretString=json.dumps({"channelSecret": secret, "channelAccessToken": token}))
     if seed:
-        from infra.local import seed as demo
+        from infra.local import demo
 
         demo.seed()
     stack.warm()

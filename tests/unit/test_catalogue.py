@@ -2,7 +2,8 @@ import string
 
 import pytest
 
-from civic import citizen_chat, i18n, messages
+from civic import i18n, messages
+from civic.citizen import chat as citizen_chat
 
 
 def _fields(text: str) -> set[str]:

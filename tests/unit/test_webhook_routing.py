@@ -2,9 +2,11 @@ import json
 
 import pytest
 
-from civic import webhook
+from civic import domains, webhook
 from civic.postback import Postback
 from tests.conftest import LINE_SPECS
+
+KNOWN = set(domains.BY_NAME)
 
 
 def _sample_events() -> list[dict]:
@@ -14,7 +16,7 @@ def _sample_events() -> list[dict]:
 def test_every_event_type_in_lines_sample_is_routed_to_a_domain():
     """GIVEN LINE's sample of every event type WHEN routed THEN each goes to a known domain queue (row 29)."""
     routed = {webhook.route(e) for e in _sample_events()}
-    assert routed <= {"citizen", "booking", "complaint", "bill"}
+    assert routed <= KNOWN
 
 
 def test_unknown_event_types_and_fields_go_to_citizen_basics():
@@ -22,11 +24,60 @@ def test_unknown_event_types_and_fields_go_to_citizen_basics():
     assert webhook.route({"type": "hologram", "newField": {"x": 1}}) == "citizen"
 
 
-@pytest.mark.parametrize("domain", ["booking", "complaint", "bill", "citizen"])
+@pytest.mark.parametrize("domain", sorted(KNOWN))
 def test_a_postback_goes_to_the_domain_named_in_its_data(domain):
     """GIVEN a postback of a domain WHEN routed THEN its domain's queue."""
     data = Postback(domain, "start").encode()
     assert webhook.route({"type": "postback", "postback": {"data": data}}) == domain
+
+
+def test_a_postback_of_a_domain_that_is_not_deployed_goes_to_the_citizen_basics():
+    """GIVEN postback data naming a domain code the registry does not know WHEN routed THEN the citizen
+    basics (which answer "this button no longer works"), never a queue nobody reads."""
+    assert webhook.route({"type": "postback", "postback": {"data": "1/zz/start"}}) == "citizen"
+
+
+def _focused_domain() -> domains.Domain:
+    return domains.Domain("drafting", "dr", "DRAFTING_QUEUE_URL", focus_messages=frozenset({"text", "image"}),
+                          focus_actions=frozenset({"new"}))
+
+
+@pytest.fixture
+def drafting(monkeypatch):
+    """A domain that takes text and photos while it holds a chat's focus (as complaints will)."""
+    domain = _focused_domain()
+    monkeypatch.setattr(domains, "DOMAINS", (*domains.DOMAINS, domain))
+    monkeypatch.setitem(domains.BY_NAME, domain.name, domain)
+    monkeypatch.setitem(domains.BY_CODE, domain.code, domain)
+    return domain
+
+
+def test_a_message_goes_to_the_domain_holding_the_chats_focus(drafting):
+    """GIVEN a chat whose focus a drafting domain holds WHEN the citizen sends free text or a photo THEN it
+    goes to that domain; a sticker (which it does not take) still goes to the citizen basics."""
+    text = {"type": "message", "message": {"type": "text", "text": "ไฟดับทั้งซอย"}}
+    photo = {"type": "message", "message": {"type": "image", "id": "1"}}
+    sticker = {"type": "message", "message": {"type": "sticker", "packageId": "1", "stickerId": "1"}}
+    assert [webhook.route(e, "drafting") for e in (text, photo, sticker)] == ["drafting", "drafting", "citizen"]
+    assert webhook.route(text, None) == "citizen"
+
+
+def test_a_keyword_wins_over_the_focus(drafting):
+    """GIVEN a chat with an open draft WHEN the citizen types "จองคิว" THEN booking starts (they changed their mind)."""
+    event = {"type": "message", "message": {"type": "text", "text": "จองคิว"}}
+    assert webhook.route(event, "drafting") == "booking"
+
+
+def test_a_postback_that_opens_a_draft_hands_over_the_focus(drafting):
+    """GIVEN the drafting domain's "new" button WHEN tapped THEN the chat's focus goes to it; another of its
+    buttons, another domain's, or data that is not ours hands over nothing."""
+    def tap(data):
+        return {"type": "postback", "postback": {"data": data}}
+    assert webhook.takes_focus(tap(Postback("drafting", "new").encode())) == "drafting"
+    assert webhook.takes_focus(tap(Postback("drafting", "cancel").encode())) is None
+    assert webhook.takes_focus(tap(Postback("booking", "start").encode())) is None
+    assert webhook.takes_focus(tap("' OR 1=1")) is None
+    assert webhook.takes_focus({"type": "message", "message": {"type": "text", "text": "new"}}) is None
 
 
 def test_a_typed_keyword_starts_its_service():
@@ -70,8 +121,23 @@ def test_fuzzed_bodies_only_raise_the_typed_error(body):
 @given(st.dictionaries(st.sampled_from(["type", "source", "message", "postback", "mode", "x"]), _json, max_size=5))
 def test_routing_any_event_shape_never_fails(event):
     """GIVEN an event of any shape WHEN routed and its chat id taken THEN a known domain and a string (row 30)."""
-    assert webhook.route(event) in {"citizen", "booking", "complaint", "bill"}
+    assert webhook.route(event) in KNOWN
     assert isinstance(webhook.chat_id(event), str)
+
+
+@pytest.mark.parametrize("depth", [33, 5000, 200_000])
+def test_a_body_nested_too_deeply_raises_the_typed_error(depth):
+    """GIVEN a signed body nested thousands of levels deep WHEN parsed THEN WebhookError with the reason, never
+    a RecursionError (row 48)."""
+    body = ('{"events": [' + '{"a": ' * depth + "1" + "}" * depth + "]}").encode()
+    with pytest.raises(webhook.WebhookError, match="deeper than"):
+        webhook.parse(body)
+
+
+def test_lines_own_sample_is_well_within_the_depth_limit():
+    """GIVEN LINE's sample of every event type WHEN parsed THEN all of it is accepted."""
+    body = (LINE_SPECS / "sdk-webhook-sample.json").read_bytes()
+    assert len(webhook.parse(body)[1]) == len(_sample_events())
 
 
 def test_a_huge_body_parses_in_linear_time():

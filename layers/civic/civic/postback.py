@@ -7,10 +7,10 @@ in it belongs to the signed event's user before acting on it.
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from civic import domains
+
 VERSION = "1"
 MAX_LENGTH = 300  # LINE's limit on postback data
-DOMAINS = {"ct": "citizen", "bk": "booking", "cp": "complaint", "bl": "bill"}
-_CODES = {name: code for code, name in DOMAINS.items()}
 
 
 class PostbackError(ValueError):
@@ -24,7 +24,7 @@ class Postback:
     params: dict[str, str] = field(default_factory=dict)
 
     def encode(self) -> str:
-        data = f"{VERSION}/{_CODES[self.domain]}/{self.action}"
+        data = f"{VERSION}/{domains.get(self.domain).code}/{self.action}"
         if self.params:
             data += "?" + urlencode(self.params)
         if len(data) > MAX_LENGTH:
@@ -50,13 +50,13 @@ def decode(data: str) -> Postback:
     if len(parts) != 3 or parts[0] != VERSION:
         raise PostbackError("unknown postback version or shape")
     _, code, action = parts
-    if code not in DOMAINS or not action.replace("-", "").isalnum():
+    if code not in domains.BY_CODE or not action.replace("-", "").isascii() or not action.replace("-", "").isalnum():
         raise PostbackError("unknown postback domain or action")
     try:
         params = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query), max_num_fields=12))
     except ValueError as exc:
         raise PostbackError("malformed postback parameters") from exc
-    return Postback(DOMAINS[code], action, params)
+    return Postback(domains.BY_CODE[code].name, action, params)
 
 
 def domain_of(data: str) -> str | None:

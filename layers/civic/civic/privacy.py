@@ -1,45 +1,46 @@
-"""A citizen's rights under the PDPA, across every table that holds their data: access and erasure.
+"""A citizen's rights under the PDPA, across every table and bucket that holds their data: access, erasure.
 
-Each holder module exposes `export_citizen(user_id) -> list[dict]` and `erase_citizen(user_id) -> int`.
-A new table that holds personal data adds its module to HOLDERS with the template tables it covers;
-tests/contract check every table of template.yaml is covered here or in NOT_PERSONAL (docs/pdpa.md).
+The holders come from the domain registry (civic.domains): each holder module exposes
+`export_citizen(user_id) -> list[dict]` and `erase_citizen(user_id) -> int`. tests/contract check that
+every table and bucket of template.yaml is covered by a holder or declared in NOT_PERSONAL
+(docs/pdpa.md), and tests/integration/privacy scan the whole stack for a citizen after an erase.
 """
 
 import hashlib
 import importlib
 import time
 
-HOLDERS = {
-    "civic.tables.citizens": ["CitizensTable"],
-    "civic.tables.deliveries": ["DeliveriesTable"],
-    "civic.booking.my_data": ["BookingsTable", "BookingWaitlistTable", "QueueTicketsTable"],
-}
+from civic import domains
+
 NOT_PERSONAL = {
     "WebhookEventsTable": "webhook event ids and times only",
     "IdempotencyTable": "hashes of events and the purposes of what was sent",
     "BookingServicesTable": "an agency's services and calendars",
     "BookingSlotsTable": "seat counters per slot",
 }
+FORMAT = "line-civic-desk/my-data/v2"
 
 
 def _holders():
-    return [(name.rsplit(".", 1)[-1], importlib.import_module(name)) for name in HOLDERS]
+    """(domain, short name, module) of every holder, in registry order (booking before the citizen's own
+    records, so erasing bookings can still read what it needs)."""
+    return [(domain.name, module.rsplit(".", 1)[-1], importlib.import_module(module))
+            for domain in domains.DOMAINS for module in domain.holders]
 
 
 def export(user_id: str) -> dict:
-    return {
-        "format": "line-civic-desk/my-data/v1",
-        "exportedAt": int(time.time()),
-        "userId": user_id,
-        "records": {name: module.export_citizen(user_id) for name, module in _holders()},
-    }
+    records: dict[str, dict[str, list]] = {}
+    for domain, name, module in _holders():
+        records.setdefault(domain, {})[name] = module.export_citizen(user_id)
+    return {"format": FORMAT, "exportedAt": int(time.time()), "userId": user_id, "records": records}
 
 
 def erase(user_id: str) -> dict[str, int]:
-    """Erase everywhere; returns items removed per holder. The tombstone is the log line, not a record."""
-    return {name: module.erase_citizen(user_id) for name, module in _holders()}
+    """Erase everywhere; returns items removed per holder (`<domain>.<holder>`). The tombstone is the
+    log line under a pseudonym, not a record."""
+    return {f"{domain}.{name}": module.erase_citizen(user_id) for domain, name, module in _holders()}
 
 
 def pseudonym(user_id: str) -> str:
-    """What logs may carry instead of a LINE user id."""
+    """What logs and object keys may carry instead of a LINE user id."""
     return hashlib.sha256(user_id.encode()).hexdigest()[:16]

@@ -1,4 +1,4 @@
-"""One settings object, read once from the environment the template gives each function.
+"""One settings object for every function and domain, read from the environment the template gives.
 
 Stdlib only (a frozen dataclass) so the intake can use it without paying for pydantic at cold start.
 Table models read their names through `setting()`, so a name is taken when the table is used, not imported.
@@ -8,54 +8,77 @@ Variable names are unique across functions: the local stack runs every function 
 import os
 from dataclasses import dataclass
 
+from civic import domains
+
 
 @dataclass(frozen=True)
 class Settings:
+    # the deployment
+    agency_id: str                 # the agency whose LINE Official Account this deployment answers for
     line_secret_name: str
-    line_api_endpoint: str  # "" = LINE's own hosts
+    line_api_endpoint: str         # "" = LINE's own hosts
     secret_max_age_s: int
-    domain_queues: dict[str, str]  # domain → queue URL, for the intake
+    domain_queues: dict[str, str]  # domain → queue URL (from the registry), for the intake
     outbox_queue_url: str
+    exports_bucket: str
+    # spine tables
     webhook_events_table: str
+    conversations_table: str
     citizens_table: str
     deliveries_table: str
     idempotency_table: str
-    exports_bucket: str
+    # spine behaviour
     webhook_dedupe_days: int
     citizen_retention_days: int
+    focus_hours: int               # how long a chat's focus (an open draft) lasts without news
     reply_token_max_age_s: int
     send_rate_per_instance: float
+    # booking
+    booking_services_table: str
+    booking_slots_table: str
+    bookings_table: str
+    booking_waitlist_table: str
+    queue_tickets_table: str
+    booking_offer_minutes: int     # how long a freed seat is held for the first waiting citizen
+    booking_retention_days: int    # bookings, waitlist entries and tickets are kept this long after the slot
 
 
 def settings() -> Settings:
-    """Read on every call (a dozen dict look-ups): tests and the local stack set variables after import."""
+    """Read on every call (a few dozen dict look-ups): tests and the local stack set variables after import."""
     env = os.environ.get
     return Settings(
+        agency_id=env("AGENCY_ID", "demo-municipality"),
         line_secret_name=env("LINE_SECRET_NAME", "line-civic-desk/channel"),
         line_api_endpoint=env("LINE_API_ENDPOINT", "").rstrip("/"),
         secret_max_age_s=int(env("LINE_SECRET_MAX_AGE_S", "300")),
-        domain_queues={
-            domain: env(f"{domain.upper()}_QUEUE_URL", "")
-            for domain in ("citizen", "booking", "complaint", "bill")
-        },
+        domain_queues={d.name: env(d.queue_env, "") for d in domains.DOMAINS},
         outbox_queue_url=env("OUTBOX_QUEUE_URL", ""),
+        exports_bucket=env("EXPORTS_BUCKET", ""),
         webhook_events_table=env("WEBHOOK_EVENTS_TABLE", "webhook-events"),
+        conversations_table=env("CONVERSATIONS_TABLE", "conversations"),
         citizens_table=env("CITIZENS_TABLE", "citizens"),
         deliveries_table=env("DELIVERIES_TABLE", "deliveries"),
         idempotency_table=env("IDEMPOTENCY_TABLE", "idempotency"),
-        exports_bucket=env("EXPORTS_BUCKET", ""),
         webhook_dedupe_days=int(env("WEBHOOK_DEDUPE_DAYS", "7")),
         citizen_retention_days=int(env("CITIZEN_RETENTION_DAYS", "30")),
+        focus_hours=int(env("FOCUS_HOURS", "24")),
         reply_token_max_age_s=int(env("REPLY_TOKEN_MAX_AGE_S", "50")),
         send_rate_per_instance=float(env("LINE_SEND_RATE_PER_INSTANCE", "100")),
+        booking_services_table=env("BOOKING_SERVICES_TABLE", "booking-services"),
+        booking_slots_table=env("BOOKING_SLOTS_TABLE", "booking-slots"),
+        bookings_table=env("BOOKINGS_TABLE", "bookings"),
+        booking_waitlist_table=env("BOOKING_WAITLIST_TABLE", "booking-waitlist"),
+        queue_tickets_table=env("QUEUE_TICKETS_TABLE", "queue-tickets"),
+        booking_offer_minutes=int(env("BOOKING_OFFER_MINUTES", "15")),
+        booking_retention_days=int(env("BOOKING_RETENTION_DAYS", "90")),
     )
 
 
 class setting:
-    """A class attribute that reads one field of a settings object when accessed (PynamoDB's Meta.table_name)."""
+    """A class attribute that reads one field of the settings when accessed (PynamoDB's Meta.table_name)."""
 
-    def __init__(self, field: str, source=settings):
-        self.field, self.source = field, source
+    def __init__(self, field: str):
+        self.field = field
 
     def __get__(self, obj, owner=None):
-        return getattr(self.source(), self.field)
+        return getattr(settings(), self.field)

@@ -1,4 +1,4 @@
-"""Booking integration tests on moto (in process): the tables and the outbox queue are made from
+"""Booking integration tests on moto (in process): every table, bucket and queue is made from
 template.yaml's own resource properties, the environment is what the template gives the functions, and
 the real worker handler is driven with LINE's event shapes wrapped as SQS records."""
 
@@ -6,7 +6,6 @@ import contextlib
 import functools
 import importlib.util
 import json
-import os
 import sys
 import time
 import uuid
@@ -15,21 +14,9 @@ from datetime import date, datetime, timedelta
 
 import boto3
 import pytest
-from cfnlint.decode import decode
-from moto import mock_aws
 
 from tests.conftest import ROOT
-
-TEMPLATE, _ = decode(str(ROOT / "template.yaml"))
-RESOURCES = json.loads(json.dumps(TEMPLATE["Resources"]))  # plain dicts and strs for boto3
-REGION = "ap-southeast-7"
-# The names the local stack gives the template's resources (local-<LogicalId>), so both tiers agree.
-TABLE_ENV = {
-    "BOOKING_SERVICES_TABLE": "BookingServicesTable", "BOOKING_SLOTS_TABLE": "BookingSlotsTable",
-    "BOOKINGS_TABLE": "BookingsTable", "BOOKING_WAITLIST_TABLE": "BookingWaitlistTable",
-    "QUEUE_TICKETS_TABLE": "QueueTicketsTable", "CITIZENS_TABLE": "CitizensTable",
-    "DELIVERIES_TABLE": "DeliveriesTable", "IDEMPOTENCY_TABLE": "IdempotencyTable",
-}
+from tests.moto_stack import REGION, moto_stack
 
 from civic import outbox
 from civic.booking.calendar import Calendar
@@ -41,12 +28,6 @@ from civic.thai import BANGKOK
 
 AGENCY = "demo-municipality"
 EVERY_DAY = {day: [("08:00", "17:00")] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-
-
-def create_from_template(dynamodb, logical_id: str, name: str) -> None:
-    props = RESOURCES[logical_id]["Properties"]
-    dynamodb.create_table(TableName=name, **{key: props[key] for key in (
-        "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes") if key in props})
 
 
 @functools.cache
@@ -176,25 +157,10 @@ class Chat:
 
 @contextlib.contextmanager
 def booking_tables():
-    """moto with the booking tables, the citizens, deliveries and idempotency tables and the outbox queue, all
-    from the template, and the environment the template gives the functions; restored afterwards."""
-    saved = dict(os.environ)
-    try:
-        with mock_aws():
-            os.environ.pop("AWS_ENDPOINT_URL", None)
-            os.environ["BOOKING_AGENCY_ID"] = AGENCY
-            dynamodb = boto3.client("dynamodb", region_name=REGION)
-            for variable, logical_id in TABLE_ENV.items():
-                os.environ[variable] = f"local-{logical_id}"
-                create_from_template(dynamodb, logical_id, os.environ[variable])
-            sqs = boto3.client("sqs", region_name=REGION)
-            props = RESOURCES["OutboxQueue"]["Properties"]
-            os.environ["OUTBOX_QUEUE_URL"] = sqs.create_queue(QueueName="local-OutboxQueue.fifo", Attributes={
-                "FifoQueue": "true", "VisibilityTimeout": str(props["VisibilityTimeout"])})["QueueUrl"]
-            yield sqs, os.environ["OUTBOX_QUEUE_URL"]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    """moto with every table, bucket and queue of the template (tests/moto_stack.py) and the environment the
+    template gives the functions; yields the SQS client and the outbox queue's URL."""
+    with moto_stack() as names:
+        yield boto3.client("sqs", region_name=REGION), names["OutboxQueue"]
 
 
 @pytest.fixture
@@ -225,8 +191,8 @@ def make_service(service_id: str = "id-card", seats: int = 2, priority_seats: in
     return booking_services.find(agency, service_id)
 
 
-def slot_of(service_id: str, day: date, hhmm: str) -> str:
-    return f"{service_id}@{day:%Y%m%d}{hhmm}"
+def slot_of(service_id: str, day: date, hhmm: str, agency: str = AGENCY) -> str:
+    return f"{agency}#{service_id}@{day:%Y%m%d}{hhmm}"
 
 
 def seats_left(slot_id: str) -> dict:
@@ -236,5 +202,5 @@ def seats_left(slot_id: str) -> dict:
 
 
 def bookings_of(user_id: str) -> list[Booking]:
-    return sorted(Booking.scan(Booking.pk.startswith("B#") & (Booking.user_id == user_id)),
+    return sorted(Booking.scan(Booking.ref.exists() & (Booking.user_id == user_id)),
                   key=lambda b: (b.created_at, b.previous_ref is not None))

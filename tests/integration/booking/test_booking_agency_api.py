@@ -56,7 +56,7 @@ def day(booking_env, monkeypatch):
     """Today's 08:00 slot with 4 seats, booked by four citizens yesterday; the clock at 07:55 today."""
     yesterday = datetime.combine(TODAY - timedelta(days=1), time(9), tzinfo=BANGKOK)
     service = make_service(seats=4, now=yesterday)
-    slot = f"id-card@{TODAY:%Y%m%d}0800"
+    slot = f"{AGENCY}#id-card@{TODAY:%Y%m%d}0800"
     citizens = [user() for _ in range(4)]
     refs = [ledger.book(c, service, slot, None, rules.booking_ref(c, slot, "cafe0000"), yesterday).booking.ref
             for c in citizens]
@@ -80,7 +80,7 @@ def test_check_in_gives_the_next_queue_number_and_tells_the_citizen_how_long(day
     assert answers[2] == {"ref": refs[2], "queue_number": 3, "ahead": 2, "wait_minutes": 8}
     (push,) = _pushes(chat, citizens[2], "booking-ticket")
     assert "หมายเลขคิวของท่าน: 3" in push.messages[0]["text"] and "อีก 2 คิว ประมาณ 8 นาที" in push.messages[0]["text"]
-    assert bookings.find(refs[2]).status == "checked_in" and bookings.find(refs[2]).queue_number == 3
+    assert bookings.find(AGENCY, refs[2]).status == "checked_in" and bookings.find(AGENCY, refs[2]).queue_number == 3
 
 
 def test_checking_in_twice_keeps_the_same_number(day):
@@ -111,7 +111,7 @@ def test_call_next_calls_the_first_and_warns_the_one_now_two_away(day):
     status, called = _call("POST", f"/agency/booking/services/id-card/days/{TODAY.isoformat()}/queue/next")
 
     assert status == 200 and called == {"queue_number": 1, "ref": refs[0]}
-    assert bookings.find(refs[0]).status == "called"
+    assert bookings.find(AGENCY, refs[0]).status == "called"
     (turn,) = _pushes(chat, citizens[0], "booking-turn")
     assert "ถึงคิวของท่านแล้ว" in turn.messages[0]["text"]
     (near,) = _pushes(chat, citizens[3], "booking-turn-near")
@@ -126,7 +126,7 @@ def test_served_ends_the_booking_and_frees_the_citizen_to_book_again(day):
     _call("POST", f"/agency/booking/services/id-card/days/{TODAY.isoformat()}/queue/next")
     status, answer = _call("POST", f"/agency/booking/bookings/{refs[0]}/served")
     assert status == 200 and answer["status"] == "served"
-    assert bookings.active_count(citizens[0], "id-card") == 0
+    assert bookings.active_count(AGENCY, "id-card", citizens[0]) == 0
 
 
 def test_no_show_is_refused_before_the_grace_period_and_allowed_after(day, monkeypatch):
@@ -136,7 +136,7 @@ def test_no_show_is_refused_before_the_grace_period_and_allowed_after(day, monke
     assert _call("POST", f"/agency/booking/bookings/{refs[0]}/no-show") == (409, {"message": "too_early"})
     monkeypatch.setattr(thai, "now", lambda: datetime.combine(TODAY, time(8, 20), tzinfo=BANGKOK))
     status, answer = _call("POST", f"/agency/booking/bookings/{refs[0]}/no-show")
-    assert status == 200 and answer["status"] == "no_show" and bookings.active_count(citizens[0], "id-card") == 0
+    assert status == 200 and answer["status"] == "no_show" and bookings.active_count(AGENCY, "id-card", citizens[0]) == 0
 
 
 def test_another_agencys_staff_get_404_and_no_token_gets_401(day):
@@ -148,7 +148,7 @@ def test_another_agencys_staff_get_404_and_no_token_gets_401(day):
     assert _call("POST", f"/agency/booking/bookings/{refs[0]}/check-in", agency="other-city")[0] == 404
     assert _call("GET", f"/agency/booking/services/id-card/days/{TODAY.isoformat()}/bookings",
                  agency="other-city")[0] == 404
-    assert bookings.find(refs[0]).status == "confirmed"
+    assert bookings.find(AGENCY, refs[0]).status == "confirmed"
     assert _call("GET", f"/agency/booking/bookings/{refs[0]}", role=None)[0] == 401
     assert _call("POST", f"/agency/booking/services/id-card/days/{TODAY.isoformat()}/close",
                  body={"reason": "น้ำท่วม"})[0] == 403
@@ -163,12 +163,12 @@ def test_closing_a_slot_cancels_its_bookings_and_tells_each_citizen_with_a_reboo
                            role="supervisor", body={"reason": "ไฟฟ้าดับ"})
 
     assert status == 200 and closed == {"slots": 1, "bookings": 4, "waitlist": 0, "notices": 4}
-    assert {bookings.find(r).status for r in refs} == {"closed"}
-    assert {s.status for s in booking_slots.shards(f"id-card@{TODAY:%Y%m%d}0800", 1)} == {"closed"}
+    assert {bookings.find(AGENCY, r).status for r in refs} == {"closed"}
+    assert {s.status for s in booking_slots.shards(f"{AGENCY}#id-card@{TODAY:%Y%m%d}0800", 1)} == {"closed"}
     for citizen in citizens:
         (notice,) = _pushes(chat, citizen, "booking-closed")
         assert "ไฟฟ้าดับ" in words(notice.messages) and "1/bk/svc?s=id-card" in postbacks(notice.messages)
-        assert bookings.active_count(citizen, "id-card") == 0
+        assert bookings.active_count(AGENCY, "id-card", citizen) == 0
 
 
 def test_the_days_bookings_export_as_csv_without_line_ids(day):
@@ -204,3 +204,48 @@ def test_the_openapi_document_describes_the_booking_routes(booking_env):
     schema = json.loads(_api().app.get_openapi_json_schema())
     assert "/agency/booking/bookings/{ref}/check-in" in schema["paths"]
     assert "CalendarIn" in schema["components"]["schemas"] and "TicketOut" in schema["components"]["schemas"]
+
+
+def _calendar(**changes) -> dict:
+    body = {"hours": {"mon": [{"opens": "09:00", "closes": "11:00"}]}, "slot_minutes": 60, "seats": 3,
+            "thai_holidays": False, "horizon_days": 2}
+    return {**body, **changes}
+
+
+@pytest.mark.parametrize("body,reason", [
+    (_calendar(priority_seats=5), "priority_seats (5) cannot exceed seats (3)"),
+    (_calendar(shards=4), "shards (4) cannot exceed seats (3)"),
+    (_calendar(hours={"mon": [{"opens": "12:00", "closes": "08:00"}]}), "opens 12:00 is not before closes 08:00"),
+    (_calendar(hours={"caturday": [{"opens": "09:00", "closes": "10:00"}]}), "unknown weekdays"),
+])
+def test_a_calendar_the_models_accept_but_cannot_be_gets_422_with_the_reason(booking_env, body, reason):
+    """GIVEN a supervisor's calendar that contradicts itself (more priority seats than seats, closing before opening)
+    WHEN put THEN 422 naming the reason, and the service's calendar and slots are unchanged (row 48)."""
+    make_service(service_id="tax")
+    before = _call("GET", f"/agency/booking/services/tax/days/{(TODAY + timedelta(days=1)).isoformat()}/slots")
+    status, answer = _call("PUT", "/agency/booking/services/tax/calendar", role="supervisor", body=body)
+    assert status == 422 and reason in json.dumps(answer, ensure_ascii=False)
+    assert _call("GET", f"/agency/booking/services/tax/days/{(TODAY + timedelta(days=1)).isoformat()}/slots") == before
+
+
+def test_a_document_entry_of_300_kb_is_refused_with_the_reason_and_nothing_stored(booking_env):
+    """GIVEN an admin's service whose document list holds a 300 kB entry WHEN put THEN 422 (not a 500 from
+    DynamoDB's item limit), and no service is created."""
+    body = {"name_th": "ชำระภาษี", "name_en": "Tax", "branch_th": "ช่อง 5", "branch_en": "Counter 5",
+            "documents_th": ["ก" * 300_000]}
+    status, answer = _call("PUT", "/agency/booking/services/tax", role="admin", body=body)
+    assert status == 422 and "documents_th" in json.dumps(answer)
+    assert _call("GET", "/agency/booking/services")[1] == []
+
+
+def test_a_body_nested_thousands_deep_gets_400_with_the_reason(booking_env):
+    """GIVEN an agency JSON body nested 5,000 levels deep WHEN sent to any route THEN 400 saying why, never a 500."""
+    handler = load_handler("agency_api", "agency_api")
+    event = {"version": "2.0", "rawPath": "/agency/booking/services/tax", "headers": {"content-type": "application/json"},
+             "requestContext": {"http": {"method": "PUT", "path": "/agency/booking/services/tax"},
+                                "authorizer": {"jwt": {"claims": {"sub": "s", "custom:agency_id": AGENCY,
+                                                                  "cognito:groups": "[admin]"}}}},
+             "body": '{"name_th": ' + "[" * 5000 + "]" * 5000 + "}", "isBase64Encoded": False}
+    from .conftest import LambdaContext
+    answer = handler.lambda_handler(event, LambdaContext())
+    assert answer["statusCode"] == 400 and "deeper than" in json.loads(answer["body"])["message"]

@@ -3,7 +3,7 @@
 from civic import thai
 from civic.tables import bookings
 
-from .conftest import bookings_of, make_service, postbacks, seats_left, slot_of, tomorrow, user, words
+from .conftest import AGENCY, bookings_of, make_service, postbacks, seats_left, slot_of, tomorrow, user, words
 
 
 def _one(found: list[str], prefix: str) -> str:
@@ -32,7 +32,7 @@ def test_a_citizen_books_from_the_typed_keyword_to_a_confirmation_card(booking_e
     (booking,) = bookings_of(citizen)
     assert booking.status == "confirmed" and booking.slot_id == slot_of("id-card", tomorrow(), "1000")
     assert seats_left(booking.slot_id) == {"general": 1, "priority": 0, "held": 0, "seats": 2}
-    assert bookings.active_count(citizen, "id-card") == 1
+    assert bookings.active_count(AGENCY, "id-card", citizen) == 1
     text = words(card)
     assert "จองคิวสำเร็จ" in text and thai.day(tomorrow(), "th") in text and "10:00 น." in text
     assert booking.ref in text and "สำนักงานเขตตัวอย่าง" in text and "สำเนาทะเบียนบ้าน" in text
@@ -70,7 +70,7 @@ def test_reschedule_moves_the_booking_holding_the_new_seat_before_releasing_the_
     assert old_now.status == "rescheduled" and old_now.next_ref == new.ref
     assert new.status == "confirmed" and new.previous_ref == old.ref and new.slot_id.endswith("1400")
     assert seats_left(old.slot_id)["general"] == 2 and seats_left(new.slot_id)["general"] == 1
-    assert bookings.active_count(citizen, "id-card") == 1
+    assert bookings.active_count(AGENCY, "id-card", citizen) == 1
     assert "เลื่อนคิวสำเร็จ" in words(card) and new.ref in words(card)
 
 
@@ -87,7 +87,7 @@ def test_cancel_asks_once_then_frees_the_seat(booking_env):
     (done,) = booking_env.tap(citizen, _one(postbacks(ask), "1/bk/cxlok?"))
 
     assert bookings_of(citizen)[0].status == "cancelled"
-    assert seats_left(booking.slot_id)["general"] == 2 and bookings.active_count(citizen, "id-card") == 0
+    assert seats_left(booking.slot_id)["general"] == 2 and bookings.active_count(AGENCY, "id-card", citizen) == 0
     assert f"ยกเลิกคิว {booking.ref} แล้ว" in done["text"]
 
 

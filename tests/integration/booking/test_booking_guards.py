@@ -42,7 +42,7 @@ def test_another_agencys_service_is_refused(booking_env):
         (answer,) = booking_env.tap(citizen, data)
         assert INVALID in answer["text"]
     assert bookings_of(citizen) == []
-    assert seats_left(slot_of("water", tomorrow(), "1000"))["general"] == 2
+    assert seats_left(slot_of("water", tomorrow(), "1000", agency="other-city"))["general"] == 2
 
 
 @pytest.mark.parametrize("data", [

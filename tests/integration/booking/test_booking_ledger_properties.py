@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from civic.booking import ledger, rules, sweep
+from civic.booking import ledger, rules, staff, sweep
 from civic.booking.calendar import PlannedSlot
 from civic.tables import booking_slots, booking_waitlist, bookings
 from civic.tables.booking_slots import Slot
@@ -20,7 +20,7 @@ from .conftest import AGENCY, make_service, user
 CITIZENS = [user() for _ in range(5)]
 DAY = datetime.now(BANGKOK).date() + timedelta(days=2)
 # Slot 0: 3 seats (1 kept for priority groups) over 2 counters; slot 1: 2 seats on one counter.
-SLOTS = [PlannedSlot("id-card", DAY, time(10), 3, 1), PlannedSlot("id-card", DAY, time(11), 2, 0)]
+SLOTS = [PlannedSlot(AGENCY, "id-card", DAY, time(10), 3, 1), PlannedSlot(AGENCY, "id-card", DAY, time(11), 2, 0)]
 
 
 def _wipe():
@@ -36,8 +36,8 @@ class SeatLedger(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         _wipe()
-        booking_slots.publish(AGENCY, SLOTS[:1], 2)
-        booking_slots.publish(AGENCY, SLOTS[1:], 1)
+        staff.publish_planned(self.service, SLOTS[:1], 2)
+        staff.publish_planned(self.service, SLOTS[1:], 1)
         self.now = datetime.now(BANGKOK)
         self.requests = 0
 
@@ -102,7 +102,7 @@ class SeatLedger(RuleBasedStateMachine):
 
     @invariant()
     def seats_are_conserved_and_never_negative(self):
-        holding = [b for b in Booking.scan(Booking.pk.startswith("B#")) if b.status in rules.HOLDS_SEAT]
+        holding = [b for b in Booking.scan(Booking.ref.exists()) if b.status in rules.HOLDS_SEAT]
         offers = [e for e in WaitlistEntry.scan() if e.status == "offered"]
         for planned in SLOTS:
             shards = booking_slots.shards(planned.slot_id, 2)
@@ -119,7 +119,7 @@ class SeatLedger(RuleBasedStateMachine):
         for citizen in CITIZENS:
             active = [b for b in bookings.of_citizen(citizen) if b.status in rules.ACTIVE]
             assert len(active) <= 1
-            counted = [c.active for c in ActiveCount.scan(ActiveCount.pk == bookings.count_key(citizen, "id-card"))]
+            counted = [c.active for c in ActiveCount.scan(ActiveCount.pk == bookings.count_key(AGENCY, "id-card", citizen))]
             assert (counted or [0]) == [len(active)]
 
 

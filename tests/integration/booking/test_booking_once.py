@@ -9,10 +9,11 @@ from botocore.exceptions import ConnectionClosedError
 from pynamodb.exceptions import TransactWriteError
 
 from civic.booking import ledger, rules
-from civic.thai import BANGKOK
 from civic.tables import bookings
+from civic.tables import transactions as civic_transactions
+from civic.thai import BANGKOK
 
-from .conftest import (bookings_of, make_service, postback_event, postbacks, seats_left, slot_of, tomorrow, user,
+from .conftest import (AGENCY, bookings_of, make_service, postback_event, postbacks, seats_left, slot_of, tomorrow, user,
                        words)
 
 
@@ -113,7 +114,7 @@ def test_conflicts_and_throttling_on_the_hot_slot_are_retried_to_one_booking(boo
         return real_commit(self)
 
     monkeypatch.setattr(transactions.TransactWrite, "_commit", flaky_commit)
-    monkeypatch.setattr(ledger, "BACKOFF_BASE_S", 0.001)
+    monkeypatch.setattr(civic_transactions, "BACKOFF_BASE_S", 0.001)
     (card,) = booking_env.tap(citizen, data)
 
     (booking,) = bookings_of(citizen)
@@ -132,7 +133,7 @@ def test_endless_conflicts_end_in_a_clear_busy_answer_with_a_retry_button(bookin
     data = _confirm_data(booking_env, citizen)
     monkeypatch.setattr(transactions.TransactWrite, "_commit",
                         lambda self: (_ for _ in ()).throw(_cancelled_with("TransactionConflict")))
-    monkeypatch.setattr(ledger, "BACKOFF_BASE_S", 0.0001)
+    monkeypatch.setattr(civic_transactions, "BACKOFF_BASE_S", 0.0001)
     (answer,) = booking_env.tap(citizen, data)
 
     assert bookings_of(citizen) == [] and seats_left(slot_of("id-card", tomorrow(), "1000"))["general"] == 2
@@ -162,4 +163,4 @@ def test_an_sdk_retry_after_a_lost_acknowledgement_makes_no_second_booking(booki
 
     assert outcome.kind == "replayed" and outcome.booking.ref == ref
     assert len(bookings_of(citizen)) == 1 and seats_left(slot)["general"] == 1
-    assert bookings.active_count(citizen, "id-card") == 1
+    assert bookings.active_count(AGENCY, "id-card", citizen) == 1

@@ -43,12 +43,13 @@ def test_500_concurrent_confirms_for_the_last_seat_make_exactly_one_booking(stac
     "full — join the waitlist or pick another time"."""
     now = datetime.now(BANGKOK)
     service = make_service(service_id="race", seats=10, now=now)
-    slot = slot_of("race", now.date() + timedelta(days=1), "1000")
+    day = now.date() + timedelta(days=1)
+    slot = slot_of("race", day, "1000")
     for n in range(9):
         early = user()
         assert ledger.book(early, service, slot, None, rules.booking_ref(early, slot, f"{n:08x}"), now).kind == "booked"
     _outbox(stack)
-    confirms = [postback_event(user(), f"1/bk/ok?s=race&d={slot[5:13]}&t=1000&p=none&r={uuid.uuid4().hex[:8]}")
+    confirms = [postback_event(user(), f"1/bk/ok?s=race&d={day:%Y%m%d}&t=1000&p=none&r={uuid.uuid4().hex[:8]}")
                 for _ in range(CONFIRMS)]
 
     with ThreadPoolExecutor(THREADS) as pool:

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from civic.booking import ledger, rules, staff
-from civic.booking.demo import seed
+from infra.local.demo.booking import seed
 from civic.tables import booking_services, booking_slots
 from civic.thai import BANGKOK
 

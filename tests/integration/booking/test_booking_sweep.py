@@ -7,7 +7,7 @@ from civic.booking import ledger, rules, sweep
 from civic.tables import booking_waitlist, bookings, citizens
 from civic.thai import BANGKOK
 
-from .conftest import load_handler, make_service, seats_left, slot_of, user, words
+from .conftest import AGENCY, load_handler, make_service, seats_left, slot_of, user, words
 
 TODAY = datetime.now(BANGKOK).date()
 TOMORROW = TODAY + timedelta(days=1)
@@ -48,7 +48,7 @@ def test_the_evening_before_and_the_hour_before_each_remind_once_and_only_with_c
     reminders = _pushes(booking_env, "booking-reminder")
     assert [(o.to, o.id.rsplit(".", 1)[-1]) for o in reminders] == [(yes, "day"), (yes, "hour")]
     assert "พรุ่งนี้ท่านมีนัด" in words(reminders[0].messages) and "10:00 น." in words(reminders[0].messages)
-    assert {tuple(b.reminded) for b in bookings.of_day("id-card", TOMORROW, 1)} == {("day", "hour")}
+    assert {tuple(b.reminded) for b in bookings.of_day(AGENCY, "id-card", TOMORROW, 1)} == {("day", "hour")}
 
 
 def test_a_booking_made_after_the_evening_window_opened_gets_no_evening_reminder(booking_env):
@@ -59,7 +59,7 @@ def test_a_booking_made_after_the_evening_window_opened_gets_no_evening_reminder
     _book(service, citizen, slot_of("id-card", TOMORROW, "1000"), _at(TODAY, 19))
     sweep.run(_at(TODAY, 19, 5))
     assert _pushes(booking_env, "booking-reminder") == []
-    assert bookings.of_day("id-card", TOMORROW, 1)[0].reminded == ["day"]
+    assert bookings.of_day(AGENCY, "id-card", TOMORROW, 1)[0].reminded == ["day"]
 
 
 def test_a_booking_never_checked_in_becomes_a_no_show_after_the_grace_period(booking_env):
@@ -72,7 +72,7 @@ def test_a_booking_never_checked_in_becomes_a_no_show_after_the_grace_period(boo
 
     assert sweep.run(_at(TODAY, 8, 10))["no_shows"] == 0
     assert sweep.run(_at(TODAY, 8, 16))["no_shows"] == 1
-    assert bookings.find(booking.ref).status == "no_show" and bookings.active_count(citizen, "id-card") == 0
+    assert bookings.find(AGENCY, booking.ref).status == "no_show" and bookings.active_count(AGENCY, "id-card", citizen) == 0
 
 
 def test_the_nightly_publish_opens_the_next_day_once(booking_env):
@@ -104,8 +104,8 @@ def test_my_data_exports_bookings_and_waitlist_entries(booking_env):
     _book(service, user(), slot_of("id-card", TOMORROW, "1100"), now)
     ledger.join_waitlist(citizen, service, slot_of("id-card", TOMORROW, "1100"), booking.starts_at, None, now)
 
-    records = privacy.export(citizen)["records"]["my_data"]
-    assert {r["kind"] for r in records} == {"booking", "waitlist"}
+    records = privacy.export(citizen)["records"]["booking"]["my_data"]
+    assert {r["kind"] for r in records} == {"booking", "booking_count", "waitlist"}
     assert booking.ref in {r.get("ref") for r in records}
 
 
@@ -123,8 +123,8 @@ def test_erasing_a_citizen_cancels_their_upcoming_booking_frees_the_seat_and_rem
 
     removed = privacy.erase(leaving)
 
-    assert removed["my_data"] == 3  # booking, booking count, waitlist entry
-    assert bookings.find(booking.ref) is None and bookings.active_count(leaving, "id-card") == 0
-    assert booking_waitlist.of_citizen(leaving) == [] and privacy.export(leaving)["records"]["my_data"] == []
+    assert removed["booking.my_data"] == 3  # booking, booking count, waitlist entry
+    assert bookings.find(AGENCY, booking.ref) is None and bookings.active_count(AGENCY, "id-card", leaving) == 0
+    assert booking_waitlist.of_citizen(leaving) == [] and privacy.export(leaving)["records"]["booking"]["my_data"] == []
     assert seats_left(slot)["held"] == 1
     assert [o.to for o in _pushes(booking_env, "booking-offer")] == [waiting]

@@ -7,7 +7,7 @@ from civic.booking import ledger, rules, sweep
 from civic.tables import booking_waitlist, bookings
 from civic.thai import BANGKOK
 
-from .conftest import bookings_of, make_service, postbacks, seats_left, slot_of, tomorrow, user, words
+from .conftest import AGENCY, bookings_of, make_service, postbacks, seats_left, slot_of, tomorrow, user, words
 
 SLOT = lambda: slot_of("id-card", tomorrow(), "1000")  # noqa: E731
 
@@ -105,7 +105,7 @@ def test_accepting_the_offer_books_the_held_seat(booking_env):
     assert mine.status == "confirmed" and mine.slot_id == SLOT()
     assert seats_left(SLOT()) == {"general": 0, "priority": 0, "held": 0, "seats": 1}
     assert booking_waitlist.of_slot(SLOT())[0].status == "accepted"
-    assert bookings.active_count(waiter, "id-card") == 1 and mine.ref in words(card)
+    assert bookings.active_count(AGENCY, "id-card", waiter) == 1 and mine.ref in words(card)
 
 
 def test_an_unanswered_offer_passes_to_the_next_waiter(booking_env):

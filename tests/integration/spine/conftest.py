@@ -23,7 +23,7 @@ def line(dev):
     dev.line.clear_faults()
 
 
-def eventually(check, timeout: float = 8.0, every: float = 0.05):
+def eventually(check, timeout: float = 30.0, every: float = 0.05):
     """Poll until check() is truthy (returning it) or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

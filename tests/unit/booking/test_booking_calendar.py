@@ -21,7 +21,7 @@ def test_slots_fill_each_opening_range_and_never_run_past_closing():
 def test_days_without_hours_or_marked_closed_open_no_slots():
     """GIVEN a weekday calendar with 27 Nov closed WHEN planning Thu 26 – Sun 29 Nov THEN only Thursday has slots."""
     calendar = Calendar(hours=WEEKDAYS, slot_minutes=60, closed_dates=(date(2026, 11, 27),))
-    days = {p.day for p in plan(calendar, "id-card", THURSDAY, days=4)}
+    days = {p.day for p in plan(calendar, "demo-municipality", "id-card", THURSDAY, days=4)}
     assert days == {THURSDAY}
 
 
@@ -40,7 +40,7 @@ def test_priority_seats_open_to_everyone_the_set_time_before_the_slot():
     """GIVEN priority seats released 24 h before WHEN the 08:30 slot of 26 Nov is planned THEN it starts at 08:30
     Bangkok time and its priority seats open to everyone at 08:30 on 25 Nov."""
     (slot, *_) = plan(Calendar(hours=WEEKDAYS, slot_minutes=60, seats=4, priority_seats=1,
-                               priority_release_hours=24), "id-card", THURSDAY, days=1)
+                               priority_release_hours=24), "demo-municipality", "id-card", THURSDAY, days=1)
     assert slot.starts_at == datetime(2026, 11, 26, 8, 30, tzinfo=BANGKOK)
     assert slot.priority_opens_at == datetime(2026, 11, 25, 8, 30, tzinfo=BANGKOK)
     assert (slot.seats, slot.priority_seats) == (4, 1)
@@ -76,5 +76,6 @@ def test_a_calendar_survives_its_stored_form():
 
 def test_slot_ids_name_service_day_and_time_and_read_back():
     """GIVEN a service, day and time WHEN named THEN `id-card@202611260930`, and parsed back to the same parts."""
-    assert slot_id("id-card", THURSDAY, time(9, 30)) == "id-card@202611260930"
-    assert parse_slot_id("id-card@202611260930") == ("id-card", THURSDAY, time(9, 30))
+    assert slot_id("demo-municipality", "id-card", THURSDAY, time(9, 30)) == "demo-municipality#id-card@202611260930"
+    assert parse_slot_id("demo-municipality#id-card@202611260930") == ("demo-municipality", "id-card", THURSDAY,
+                                                                       time(9, 30))

@@ -42,7 +42,7 @@ class FakeService:
 
 
 def a_booking(**overrides):
-    values = dict(ref="BK7F3K9QXH2M", status="confirmed", starts_at=STARTS.timestamp(), previous_ref=None,
+    values = dict(ref="BK-7F3K9-QXH2M", status="confirmed", starts_at=STARTS.timestamp(), previous_ref=None,
                   queue_number=None, service_id="id-card")
     return SimpleNamespace(**(values | overrides))
 
@@ -64,9 +64,9 @@ def every_card(lang: str) -> dict[str, list[dict]]:
         "priority": cards.ask_priority(lang, service, DAY, time(9, 30)),
         "confirm": cards.confirm(lang, service, DAY, time(9, 30), "elder", "1a2b3c4d", booking),
         "booked": cards.booked(lang, service, booking),
-        "rescheduled": cards.booked(lang, service, a_booking(previous_ref="BK0000000000")),
+        "rescheduled": cards.booked(lang, service, a_booking(previous_ref="BK-00000-00000")),
         "full": cards.full(lang, service, DAY, time(9, 30), None),
-        "full, moving": cards.full(lang, service, DAY, time(9, 30), None, "BK7F3K9QXH2M"),
+        "full, moving": cards.full(lang, service, DAY, time(9, 30), None, "BK-7F3K9-QXH2M"),
         "busy": cards.busy(lang, decode("1/bk/ok?s=id-card&d=20261126&t=0930&p=none&r=1a2b3c4d")),
         "limit": cards.limit(lang, service),
         "mine": cards.mine(lang, [(booking, service), (a_booking(status="checked_in", queue_number=7), service)],
@@ -120,9 +120,9 @@ def test_the_confirmation_card_has_everything_a_citizen_needs():
     documents, says when reminders come, and has map, reschedule and cancel buttons."""
     (card,) = every_card("th")["booked"]
     text = str(card)
-    for expected in ("ทำบัตรประชาชน", "สำนักงานเขตตัวอย่าง", "พฤ. 26 พ.ย. 2569 09:30 น.", "BK7F3K9QXH2M",
-                     "สำเนาทะเบียนบ้าน", "ก่อนเวลานัด 1 ชั่วโมง", "maps/search", "1/bk/rs?b=BK7F3K9QXH2M",
-                     "1/bk/cxl?b=BK7F3K9QXH2M"):
+    for expected in ("ทำบัตรประชาชน", "สำนักงานเขตตัวอย่าง", "พฤ. 26 พ.ย. 2569 09:30 น.", "BK-7F3K9-QXH2M",
+                     "สำเนาทะเบียนบ้าน", "ก่อนเวลานัด 1 ชั่วโมง", "maps/search", "1/bk/rs?b=BK-7F3K9-QXH2M",
+                     "1/bk/cxl?b=BK-7F3K9-QXH2M"):
         assert expected in text
 
 

@@ -62,14 +62,34 @@ def test_a_closed_or_full_slot_offers_no_seat():
 
 
 def test_a_reference_is_the_same_for_the_same_request_and_different_otherwise():
-    """GIVEN a citizen, a slot and a request id WHEN the reference is derived twice THEN the same `BK` + 10
-    unambiguous characters; another citizen, slot or request gives another reference."""
+    """GIVEN a citizen, a slot and a request id WHEN the reference is derived twice THEN the same `BK-` + two
+    groups of five unambiguous characters (read over the phone); another citizen, slot or request gives
+    another reference."""
     ref = rules.booking_ref("Uaaa", "id-card@202611261000", "1a2b3c4d")
     assert ref == rules.booking_ref("Uaaa", "id-card@202611261000", "1a2b3c4d")
-    assert len(ref) == 12 and ref.startswith("BK") and not set(ref[2:]) & set("ILOU")
+    assert len(ref) == 14 and ref[:3] == "BK-" and ref[8] == "-" and not set(ref[3:]) & set("ILOU")
     assert len({ref, rules.booking_ref("Ubbb", "id-card@202611261000", "1a2b3c4d"),
                 rules.booking_ref("Uaaa", "id-card@202611261100", "1a2b3c4d"),
                 rules.booking_ref("Uaaa", "id-card@202611261000", "ffffffff")}) == 4
+
+
+@pytest.mark.parametrize("typed", ["BK-7F3K9-QXH2M", "bk-7f3k9-qxh2m", "BK7F3K9QXH2M", "bk 7f3k9 qxh2m",
+                                   "7F3K9-QXH2M"])
+def test_a_reference_is_read_however_staff_type_it(typed):
+    """GIVEN a reference read out over the phone WHEN staff type it in any case, with or without dashes
+    THEN it names the same booking."""
+    assert rules.normal_ref(typed) == "BK-7F3K9-QXH2M"
+
+
+def test_look_alike_letters_are_read_as_the_digits_they_stand_for():
+    """GIVEN O, I or L typed for 0 or 1 (they never appear in a reference) WHEN read THEN the digits."""
+    assert rules.normal_ref("BK-0OIL1-QXH2M") == "BK-00111-QXH2M"
+
+
+@pytest.mark.parametrize("typed", ["", "BK", "BK-7F3K9-QXH2", "BK-7F3K9-QXH2MM", "BK-7F3K9-QXH2U", "' OR 1=1"])
+def test_what_cannot_be_a_reference_is_refused(typed):
+    """GIVEN too short, too long, U (not in the alphabet) or injection text WHEN read THEN no reference."""
+    assert rules.normal_ref(typed) is None
 
 
 def test_only_a_confirmed_booking_still_ahead_can_be_changed():
@@ -109,14 +129,15 @@ def test_the_expected_wait_is_those_ahead_times_minutes_each_over_the_desks(ahea
 
 
 def _choice(data: str) -> rules.Choice:
-    return rules.choice(decode(data), today=TODAY)
+    return rules.choice(decode(data), agency_id="demo-municipality", today=TODAY)
 
 
 def test_a_full_confirm_postback_is_read_into_typed_choices():
     """GIVEN the confirm button's data WHEN read THEN service, day, time, priority group and request id."""
-    found = _choice("1/bk/ok?s=id-card&d=20261126&t=0930&p=elder&r=1a2b3c4d&b=BK7F3K9QXH2M")
-    assert found == rules.Choice("id-card", date(2026, 11, 26), time(9, 30), "elder", "1a2b3c4d", "BK7F3K9QXH2M")
-    assert found.slot_id == "id-card@202611260930"
+    found = _choice("1/bk/ok?s=id-card&d=20261126&t=0930&p=elder&r=1a2b3c4d&b=BK-7F3K9-QXH2M")
+    assert found == rules.Choice("demo-municipality", "id-card", date(2026, 11, 26), time(9, 30), "elder", "1a2b3c4d",
+                                 "BK-7F3K9-QXH2M")
+    assert found.slot_id == "demo-municipality#id-card@202611260930"
 
 
 @pytest.mark.parametrize("data", [
@@ -140,6 +161,6 @@ def test_a_step_missing_what_it_needs_is_refused():
 def test_any_parameters_give_a_choice_or_a_postback_error_and_nothing_else(params):
     """GIVEN arbitrary parameter values (Hypothesis) WHEN read THEN a Choice or PostbackError — never another error."""
     try:
-        rules.choice(Postback("booking", "ok", params), today=TODAY)
+        rules.choice(Postback("booking", "ok", params), agency_id="demo-municipality", today=TODAY)
     except PostbackError:
         pass

@@ -14,6 +14,11 @@ from civic.thai import BANGKOK
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_SHARDS = 20
+MAX_HORIZON_DAYS = 60  # how far ahead any calendar may open slots (bounds the life of a booking count)
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be: the reason is told to the staff member who set it."""
 
 
 @dataclass(frozen=True)
@@ -30,17 +35,17 @@ class Calendar:
 
     def __post_init__(self):
         if not 0 <= self.priority_seats <= self.seats:
-            raise ValueError("priority seats must be between 0 and the seats of a slot")
+            raise CalendarError("priority seats must be between 0 and the seats of a slot")
         if not 1 <= self.shards <= min(MAX_SHARDS, max(1, self.seats)):
-            raise ValueError(f"shards must be 1..{MAX_SHARDS} and at most the seats of a slot")
-        if self.slot_minutes < 5 or self.horizon_days < 1:
-            raise ValueError("slots are at least 5 minutes and citizens book at least a day ahead")
+            raise CalendarError(f"shards must be 1..{MAX_SHARDS} and at most the seats of a slot")
+        if self.slot_minutes < 5 or not 1 <= self.horizon_days <= MAX_HORIZON_DAYS:
+            raise CalendarError(f"slots are at least 5 minutes and citizens book 1..{MAX_HORIZON_DAYS} days ahead")
         for weekday, ranges in self.hours.items():
             if weekday not in WEEKDAYS:
-                raise ValueError(f"unknown weekday {weekday}")
+                raise CalendarError(f"unknown weekday {weekday}")
             for opens, closes in ranges:
                 if _clock(opens) >= _clock(closes):
-                    raise ValueError(f"{weekday}: {opens} is not before {closes}")
+                    raise CalendarError(f"{weekday}: {opens} is not before {closes}")
 
     @classmethod
     def from_dict(cls, data: dict) -> "Calendar":
@@ -66,10 +71,16 @@ class Calendar:
         }
 
 
+def of_service(service) -> Calendar | None:
+    """A service's calendar, from the JSON its table item holds."""
+    return Calendar.from_dict(service.calendar) if service.calendar else None
+
+
 @dataclass(frozen=True)
 class PlannedSlot:
     """One slot a calendar opens, before its seats are split over shard counters."""
 
+    agency_id: str
     service_id: str
     day: date
     start: time
@@ -86,18 +97,21 @@ class PlannedSlot:
 
     @property
     def slot_id(self) -> str:
-        return slot_id(self.service_id, self.day, self.start)
+        return slot_id(self.agency_id, self.service_id, self.day, self.start)
 
 
-def slot_id(service_id: str, day: date, start: time) -> str:
-    """`id-card@202611260930`: the slot's name in tables and postbacks."""
-    return f"{service_id}@{day:%Y%m%d}{start:%H%M}"
+def slot_id(agency_id: str, service_id: str, day: date, start: time) -> str:
+    """`demo-municipality#id-card@202611260930`: the slot's name in tables, beginning with its agency
+    (two agencies may both name a service `id-card`)."""
+    return f"{agency_id}#{service_id}@{day:%Y%m%d}{start:%H%M}"
 
 
-def parse_slot_id(value: str) -> tuple[str, date, time]:
-    service_id, _, stamp = value.partition("@")
+def parse_slot_id(value: str) -> tuple[str, str, date, time]:
+    """(agency, service, day, start) of a slot id."""
+    scope, _, stamp = value.partition("@")
+    agency_id, _, service_id = scope.partition("#")
     moment = datetime.strptime(stamp, "%Y%m%d%H%M")
-    return service_id, moment.date(), moment.time()
+    return agency_id, service_id, moment.date(), moment.time()
 
 
 def _clock(text: str) -> time:
@@ -134,11 +148,13 @@ def slot_starts(calendar: Calendar, d: date) -> list[time]:
     return sorted(set(starts))
 
 
-def plan(calendar: Calendar, service_id: str, first_day: date, days: int | None = None) -> list[PlannedSlot]:
+def plan(calendar: Calendar, agency_id: str, service_id: str, first_day: date,
+         days: int | None = None) -> list[PlannedSlot]:
     """The slots from first_day over the calendar's horizon (or `days`)."""
     span = calendar.horizon_days if days is None else days
     return [
-        PlannedSlot(service_id, d, start, calendar.seats, calendar.priority_seats, calendar.priority_release_hours)
+        PlannedSlot(agency_id, service_id, d, start, calendar.seats, calendar.priority_seats,
+                    calendar.priority_release_hours)
         for d in (first_day + timedelta(days=n) for n in range(span))
         for start in slot_starts(calendar, d)
     ]

@@ -14,18 +14,17 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from civic import outbox, postback, thai, webhook
-from civic.booking import cards, ledger, notices, rules, tickets
+from civic import domains, outbox, postback, thai, webhook
+from civic.booking import calendar, cards, ledger, notices, rules, tickets
 from civic.booking.calendar import parse_slot_id
-from civic.booking.config import config
 from civic.postback import PostbackError
+from civic.settings import settings
 from civic.tables import booking_services as services
 from civic.tables import booking_slots as slots
 from civic.tables import booking_waitlist as waitlist
 from civic.tables import bookings
 
 logger = Logger(child=True)
-MINE_WORDS = {"คิวของฉัน", "การจองของฉัน", "my bookings"}
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Ask:
     @property
     def choice(self) -> rules.Choice:
         if self._choice is None:
-            self._choice = rules.choice(self.data, today=self.now.date())
+            self._choice = rules.choice(self.data, agency_id=_agency(), today=self.now.date())
         return self._choice
 
 
@@ -83,22 +82,31 @@ def _postback_of(event: dict) -> postback.Postback:
         except PostbackError:
             return postback.Postback("booking", "invalid")
         return data if data.domain == "booking" else postback.Postback("booking", "invalid")
-    said = str(((event.get("message") or {}).get("text")) or "").strip().lower()
-    return postback.Postback("booking", "mine" if said in MINE_WORDS else "start")
+    found = domains.keyword(webhook.typed_text(event) or "")
+    return postback.Postback("booking", found[1] if found and found[0] == "booking" else "start")
 
 
 # ---------------------------------------------------------------- what the steps read
 
+def _agency() -> str:
+    """Citizens book with the agency whose LINE Official Account they talk to; never one a postback names."""
+    return settings().agency_id
+
+
+def _horizon(service) -> int:
+    return calendar.of_service(service).horizon_days
+
+
 def _service(service_id: str | None):
-    service = services.find(config().agency_id, service_id) if service_id else None
+    service = services.find(_agency(), service_id) if service_id else None
     if service is None or not service.active or not service.calendar:
         raise Refused("no such bookable service for this agency")
     return service
 
 
 def _own_booking(ask: Ask):
-    booking = bookings.find(ask.choice.ref) if ask.choice.ref else None
-    if booking is None or booking.user_id != ask.user or booking.agency_id != config().agency_id:
+    booking = bookings.find(_agency(), ask.choice.ref) if ask.choice.ref else None
+    if booking is None or booking.user_id != ask.user:
         raise Refused("booking is not the citizen's")
     return booking
 
@@ -106,7 +114,7 @@ def _own_booking(ask: Ask):
 def _own_entry(ask: Ask):
     found = rules.require(ask.choice, "service_id", "day", "start", "entry")
     entry = waitlist.find(found.slot_id, found.entry)
-    if entry is None or entry.user_id != ask.user or entry.agency_id != config().agency_id:
+    if entry is None or entry.user_id != ask.user or entry.agency_id != _agency():
         raise Refused("waitlist entry is not the citizen's")
     return entry
 
@@ -129,7 +137,7 @@ def _slot_seats(service, slot_id: str) -> rules.SlotSeats | None:
 def _open_days(service, ask: Ask, priority: bool) -> list:
     """The days ahead with a seat this citizen may take (counters read eventually consistent: display only)."""
     start = datetime.combine(ask.now.date(), datetime.min.time(), tzinfo=thai.BANGKOK)
-    found = slots.of_service(service.service_id, start, start + timedelta(days=service.schedule().horizon_days))
+    found = slots.of_service(service.agency_id, service.service_id, start, start + timedelta(days=_horizon(service)))
     days = set()
     for shards in found.values():
         seats = rules.summed(shards)
@@ -141,7 +149,7 @@ def _open_days(service, ask: Ask, priority: bool) -> list:
 # ---------------------------------------------------------------- steps
 
 def start(ask: Ask) -> Answer:
-    offered = [s for s in services.of_agency(config().agency_id) if s.active and s.calendar]
+    offered = [s for s in services.of_agency(_agency()) if s.active and s.calendar]
     return Answer("booking-services", cards.services(ask.lang, offered))
 
 
@@ -151,8 +159,7 @@ def pick_service(ask: Ask) -> Answer:
     if old is not None and not rules.changeable(old, ask.now):
         return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
     days = _open_days(service, ask, priority=True)
-    horizon = service.schedule().horizon_days
-    return Answer("booking-days", cards.days(ask.lang, service, days, horizon, old.ref if old else None))
+    return Answer("booking-days", cards.days(ask.lang, service, days, _horizon(service), old.ref if old else None))
 
 
 def pick_day(ask: Ask) -> Answer:
@@ -161,11 +168,12 @@ def pick_day(ask: Ask) -> Answer:
     old = _rescheduling(ask, service)
     start = datetime.combine(found.day, datetime.min.time(), tzinfo=thai.BANGKOK)
     choices = []
-    for slot_id, shards in slots.of_service(service.service_id, start, start + timedelta(days=1)).items():
+    for slot_id, shards in slots.of_service(service.agency_id, service.service_id, start,
+                                            start + timedelta(days=1)).items():
         seats = rules.summed(shards)
         if rules.bookable(seats, ask.now) and seats.left_for(True, ask.now):
             anyone = seats.left_for(False, ask.now)
-            choices.append((parse_slot_id(slot_id)[2], anyone, seats.left_for(True, ask.now) - anyone))
+            choices.append((parse_slot_id(slot_id)[3], anyone, seats.left_for(True, ask.now) - anyone))
     return Answer("booking-times", cards.times(ask.lang, service, found.day, choices, old.ref if old else None))
 
 
@@ -221,12 +229,13 @@ def confirm(ask: Ask) -> Answer:
 
 def my_bookings(ask: Ask) -> Answer:
     found = [b for b in bookings.of_citizen(ask.user, starts_after=ask.now.timestamp() - 3 * 3600)
-             if b.status in rules.ACTIVE and b.agency_id == config().agency_id]
-    catalogue = {s.service_id: s for s in services.of_agency(config().agency_id)}
+             if b.status in rules.ACTIVE and b.agency_id == _agency()]
+    catalogue = {s.service_id: s for s in services.of_agency(_agency())}
     held = [(b, catalogue[b.service_id]) for b in found if b.service_id in catalogue]
     waiting = []
     for entry in waitlist.of_citizen(ask.user):
-        if entry.status == "waiting" and entry.starts_at > ask.now.timestamp() and entry.service_id in catalogue:
+        if (entry.status == "waiting" and entry.agency_id == _agency() and entry.starts_at > ask.now.timestamp()
+                and entry.service_id in catalogue):
             queue = waitlist.waiting(entry.slot_id)
             position = 1 + sum(1 for other in queue if other.entry < entry.entry)
             waiting.append((entry, catalogue[entry.service_id], position))
@@ -261,7 +270,7 @@ def reschedule(ask: Ask) -> Answer:
     if not rules.changeable(booking, ask.now):
         return Answer("booking-not-changeable", cards.not_changeable(ask.lang))
     days = _open_days(service, ask, priority=bool(booking.priority_group))
-    return Answer("booking-days", cards.days(ask.lang, service, days, service.schedule().horizon_days, booking.ref))
+    return Answer("booking-days", cards.days(ask.lang, service, days, _horizon(service), booking.ref))
 
 
 def join_waitlist(ask: Ask) -> Answer:
@@ -274,12 +283,12 @@ def join_waitlist(ask: Ask) -> Answer:
         # A seat freed since the "full" answer: offer it straight away rather than a place in line.
         return Answer("booking-confirm", cards.confirm(ask.lang, service, found.day, found.start,
                                                        found.priority_group, rules.request_nonce(ask.event_id)))
-    if bookings.active_count(ask.user, service.service_id) >= service.max_active:
+    if bookings.active_count(service.agency_id, service.service_id, ask.user) >= service.max_active:
         return Answer("booking-limit", cards.limit(ask.lang, service))
     _, position = ledger.join_waitlist(ask.user, service, found.slot_id, int(seats.starts_at.timestamp()),
                                        found.priority_group, ask.now)
     return Answer("booking-waitlist", cards.waitlist_joined(ask.lang, service, found.day, found.start, position,
-                                                            config().offer_minutes))
+                                                            settings().booking_offer_minutes))
 
 
 def accept_offer(ask: Ask) -> Answer:

@@ -14,66 +14,23 @@ gets an Outcome to answer with ("booked", "full", "busy", ...), never silence. C
 (citizens), the staff actions and the sweep; this module sends nothing.
 """
 
-import hashlib
-import os
 import random
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
-from civic.booking import rules
-from civic.booking.config import config
+from civic.booking import calendar, rules
+from civic.settings import settings
 from civic.tables import booking_slots as slots
 from civic.tables import booking_waitlist as waitlist
 from civic.tables import bookings
-from civic.tables.base import region
 from civic.tables.booking_slots import Slot
 from civic.tables.booking_waitlist import WaitlistEntry
 from civic.tables.bookings import ActiveCount, Booking
+from civic.tables.transactions import Cancelled, Step, commit
 
-COMMIT_ATTEMPTS = 6   # one transaction, on conflict or throttling
 SEAT_ATTEMPTS = 5     # fresh reads of a slot after the seat we aimed for was taken by someone else
-BACKOFF_BASE_S = 0.02
-BACKOFF_CAP_S = 0.5
-RETRYABLE = {
-    "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded",
-    "ThrottlingException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "InternalServerError",
-}
-# PynamoDB sends a transaction's items grouped by kind, in this order; reasons come back in wire order.
-_WIRE_ORDER = {"delete": 0, "put": 1, "update": 2}
 
 _rng = random.Random()
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    kind: str  # put | update | delete
-    model: object
-    condition: object = None
-    actions: tuple = ()
-
-
-class Cancelled(Exception):
-    """The transaction did not happen; `failed` names each step whose condition (or capacity) failed."""
-
-    def __init__(self, failed: dict[str, str]):
-        super().__init__(f"transaction cancelled: {failed}")
-        self.failed = failed
-
-    def refused(self, step: str) -> bool:
-        """That step's condition was false (as opposed to a conflict or throttling)."""
-        return self.failed.get(step) == "ConditionalCheckFailed"
-
-    @property
-    def conflict(self) -> bool:
-        return any(code in RETRYABLE for code in self.failed.values())
 
 
 @dataclass(frozen=True)
@@ -83,53 +40,12 @@ class Outcome:
     offered: WaitlistEntry | None = None  # a waiting citizen just offered the seat this move freed
 
 
-@cache
-def _connection(endpoint: str | None) -> Connection:
-    # One per endpoint, like the models' (the local stack and tests move AWS_ENDPOINT_URL; Lambda never does).
-    return Connection(region=region())
+def _retention_s() -> int:
+    return settings().booking_retention_days * 86400
 
 
-def _backoff(attempt: int) -> None:
-    # Full jitter: concurrent losers spread out instead of colliding again in lockstep.
-    time.sleep(_rng.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt)))
-
-
-def commit(steps: list[Step], token: str) -> None:
-    """Run the steps as one TransactWriteItems; retry conflicts and throttling; raise Cancelled otherwise.
-
-    Each attempt has its own ClientRequestToken, so an SDK retry after a lost acknowledgement is a
-    no-op on DynamoDB's side, and our own retries are fresh requests.
-    """
-    wire = sorted(steps, key=lambda s: _WIRE_ORDER[s.kind])
-    for attempt in range(COMMIT_ATTEMPTS):
-        request_token = hashlib.sha256(f"{token}.{attempt}".encode()).hexdigest()[:36]
-        try:
-            connection = _connection(os.environ.get("AWS_ENDPOINT_URL"))
-            with TransactWrite(connection=connection, client_request_token=request_token) as tx:
-                for step in wire:
-                    if step.kind == "put":
-                        tx.save(step.model, condition=step.condition)
-                    elif step.kind == "update":
-                        tx.update(step.model, actions=list(step.actions), condition=step.condition)
-                    else:
-                        tx.delete(step.model, condition=step.condition)
-            return
-        except TransactWriteError as exc:
-            failed = _failures(wire, exc)
-            if not failed:
-                raise
-            if not any(code in RETRYABLE for code in failed.values()) or attempt == COMMIT_ATTEMPTS - 1:
-                raise Cancelled(failed) from exc
-            _backoff(attempt)
-
-
-def _failures(wire: list[Step], exc: TransactWriteError) -> dict[str, str]:
-    if exc.cause_response_code == "TransactionCanceledException":
-        return {step.name: reason.code for step, reason in zip(wire, exc.cancellation_reasons or [])
-                if reason is not None and reason.code not in (None, "None")}
-    if exc.cause_response_code in RETRYABLE:
-        return {"*": exc.cause_response_code}
-    return {}
+def _offer_minutes() -> int:
+    return settings().booking_offer_minutes
 
 
 # ---------------------------------------------------------------- steps
@@ -144,14 +60,27 @@ def _take(shard: Slot, pool: str) -> Step:
                 actions=(left.add(-1),))
 
 
-def _count(user_id: str, service_id: str, delta: int, max_active: int = 1) -> Step:
-    item = ActiveCount(bookings.count_key(user_id, service_id))
+def _count(agency_id: str, service_id: str, user_id: str, delta: int, now: datetime, starts_at: int,
+           max_active: int = 1) -> Step:
+    item = ActiveCount(bookings.count_key(agency_id, service_id, user_id))
+    # No booking outlives its slot by more than the retention, and no slot opens more than the longest
+    # horizon ahead: a count untouched that long counts nothing and expires (it is personal data).
+    expires = int(now.timestamp()) + (calendar.MAX_HORIZON_DAYS + 1) * 86400 + _retention_s()
+    marks = (ActiveCount.agency_id.set(agency_id), ActiveCount.user_id.set(user_id),
+             ActiveCount.service_id.set(service_id), ActiveCount.starts_at.set(starts_at),
+             ActiveCount.expires_at.set(expires))
+    if delta == 0:
+        return Step("count", "update", item, actions=marks)
     if delta > 0:
         return Step("limit", "update", item,
                     condition=ActiveCount.active.does_not_exist() | (ActiveCount.active < max_active),
-                    actions=(ActiveCount.active.add(1), ActiveCount.user_id.set(user_id),
-                             ActiveCount.service_id.set(service_id)))
-    return Step("limit", "update", item, condition=ActiveCount.active > 0, actions=(ActiveCount.active.add(-1),))
+                    actions=(ActiveCount.active.add(1), *marks))
+    return Step("limit", "update", item, condition=ActiveCount.active > 0,
+                actions=(ActiveCount.active.add(-1), *marks))
+
+
+def _release_count(booking: Booking, now: datetime) -> Step:
+    return _count(booking.agency_id, booking.service_id, booking.user_id, -1, now, booking.starts_at)
 
 
 def _put_booking(booking: Booking) -> Step:
@@ -162,21 +91,21 @@ def _new_booking(ref: str, user_id: str, service, slot_id: str, shard: int, star
                  priority_group: str | None, now: datetime, previous_ref: str | None = None) -> Booking:
     day = rules.epoch_to_local(starts_at).date()
     stamp = int(now.timestamp())
-    return Booking(bookings.booking_key(ref), ref=ref, user_id=user_id, agency_id=service.agency_id,
-                   service_id=service.service_id, slot_id=slot_id, shard=shard, pool=pool,
-                   priority_group=priority_group, starts_at=starts_at,
-                   day_key=bookings.day_key(service.service_id, day, shard), status="confirmed",
-                   created_at=stamp, updated_at=stamp, previous_ref=previous_ref, reminded=[],
-                   expires_at=starts_at + config().retention_days * 86400)
+    return Booking(bookings.booking_key(service.agency_id, ref), ref=ref, user_id=user_id,
+                   agency_id=service.agency_id, service_id=service.service_id, slot_id=slot_id, shard=shard,
+                   pool=pool, priority_group=priority_group, starts_at=starts_at,
+                   day_key=bookings.day_key(service.agency_id, service.service_id, day, shard),
+                   status="confirmed", created_at=stamp, updated_at=stamp, previous_ref=previous_ref, reminded=[],
+                   expires_at=starts_at + _retention_s())
 
 
 def _offer(name: str, entry: WaitlistEntry, shard: int, pool: str, now: datetime) -> Step:
-    deadline = rules.offer_deadline(now, config().offer_minutes)
+    deadline = rules.offer_deadline(now, _offer_minutes())
     return Step(name, "update", entry, condition=WaitlistEntry.status == "waiting", actions=(
         WaitlistEntry.status.set("offered"), WaitlistEntry.offered_at.set(int(now.timestamp())),
         WaitlistEntry.offer_expires_at.set(int(deadline.timestamp())), WaitlistEntry.offer_shard.set(shard),
         WaitlistEntry.offer_pool.set(pool), WaitlistEntry.offer_sent.set(False),
-        WaitlistEntry.open_offer.set(waitlist.OPEN)))
+        WaitlistEntry.open_offer.set(waitlist.open_key(entry.agency_id))))
 
 
 def _next_waiter(slot_id: str, shard: int, pool: str, now: datetime, skip: set[str]) -> WaitlistEntry | None:
@@ -184,7 +113,7 @@ def _next_waiter(slot_id: str, shard: int, pool: str, now: datetime, skip: set[s
     seat = slots.shard(slot_id, shard)
     if seat is None or seat.status != "open":
         return None
-    if seat.starts_at <= rules.offer_deadline(now, config().offer_minutes).timestamp():
+    if seat.starts_at <= rules.offer_deadline(now, _offer_minutes()).timestamp():
         return None  # too close to the start for a held seat to be used: it goes straight back
     priority_open = now.timestamp() >= seat.priority_opens_at
     for entry in waitlist.waiting(slot_id):
@@ -206,10 +135,11 @@ def _release(booking: Booking, now: datetime) -> tuple[list[Step], WaitlistEntry
             _offer("waiter", waiter, booking.shard, booking.pool, now)], waiter
 
 
-def _replay(ref: str, user_id: str) -> Outcome:
-    booking = bookings.find(ref)
+def _replay(agency_id: str, ref: str, user_id: str) -> Outcome:
+    booking = bookings.find(agency_id, ref)
     if booking is None or booking.user_id != user_id:
-        raise RuntimeError(f"booking {ref} vanished or belongs to someone else")
+        # 50 bits of hash make this all but impossible; answer "busy" rather than fail the record.
+        return Outcome("busy")
     return Outcome("replayed", booking)
 
 
@@ -224,26 +154,28 @@ def _full_or_busy(slot_id: str, service, priority: bool, now: datetime) -> Outco
 def book(user_id: str, service, slot_id: str, priority_group: str | None, ref: str, now: datetime,
          rng: random.Random = _rng) -> Outcome:
     # On a rush most confirms end "full": that path reads the slot and the request's own key, nothing more.
+    agency = service.agency_id
     for attempt in range(SEAT_ATTEMPTS):
         shards = slots.shards(slot_id, service.shards_seen)
         if not shards or not rules.bookable(rules.summed(shards), now):
-            return _replay(ref, user_id) if bookings.find(ref) else Outcome("gone")
+            return _replay(agency, ref, user_id) if bookings.find(agency, ref) else Outcome("gone")
         options = rules.candidates(shards, bool(priority_group), now, rng)
         if not options:
-            return _replay(ref, user_id) if bookings.find(ref) else Outcome("full")
-        if attempt == 0 and bookings.active_count(user_id, service.service_id) >= service.max_active:
+            return _replay(agency, ref, user_id) if bookings.find(agency, ref) else Outcome("full")
+        if attempt == 0 and bookings.active_count(agency, service.service_id, user_id) >= service.max_active:
             # Already holding one (maybe this very request, committed before a retry): never write to the slot.
-            return _replay(ref, user_id) if bookings.find(ref) else Outcome("limit")
+            return _replay(agency, ref, user_id) if bookings.find(agency, ref) else Outcome("limit")
         shard, pool = options[0]
         booking = _new_booking(ref, user_id, service, slot_id, shard.shard, shard.starts_at, pool,
                                priority_group, now)
         try:
             commit([_take(shard, pool), _put_booking(booking),
-                    _count(user_id, service.service_id, +1, service.max_active)], token=ref)
+                    _count(agency, service.service_id, user_id, +1, now, shard.starts_at, service.max_active)],
+                   token=ref)
             return Outcome("booked", booking)
         except Cancelled as cancelled:
             if cancelled.refused("booking"):
-                return _replay(ref, user_id)
+                return _replay(agency, ref, user_id)
             if cancelled.refused("limit"):
                 return Outcome("limit")
             # The seat went to someone else between our read and our write: read the slot again.
@@ -252,8 +184,9 @@ def book(user_id: str, service, slot_id: str, priority_group: str | None, ref: s
 
 def reschedule(old: Booking, service, slot_id: str, ref: str, now: datetime,
                rng: random.Random = _rng) -> Outcome:
-    if bookings.find(ref):
-        return _replay(ref, old.user_id)
+    agency = service.agency_id
+    if bookings.find(agency, ref):
+        return _replay(agency, ref, old.user_id)
     if not rules.changeable(old, now):
         return Outcome("not_changeable", old)
     if slot_id == old.slot_id:
@@ -264,7 +197,7 @@ def reschedule(old: Booking, service, slot_id: str, ref: str, now: datetime,
             return Outcome("gone")
         options = rules.candidates(shards, bool(old.priority_group), now, rng)
         if not options:
-            return _replay(ref, old.user_id) if bookings.find(ref) else Outcome("full")
+            return _replay(agency, ref, old.user_id) if bookings.find(agency, ref) else Outcome("full")
         shard, pool = options[0]
         new = _new_booking(ref, old.user_id, service, slot_id, shard.shard, shard.starts_at, pool,
                            old.priority_group, now, previous_ref=old.ref)
@@ -272,14 +205,16 @@ def reschedule(old: Booking, service, slot_id: str, ref: str, now: datetime,
         retire = Step("old", "update", old, condition=Booking.status == "confirmed", actions=(
             Booking.status.set("rescheduled"), Booking.next_ref.set(ref),
             Booking.updated_at.set(int(now.timestamp()))))
+        # The count stays (one booking retired, one made) but now lives as long as the new booking.
+        touch = _count(agency, service.service_id, old.user_id, 0, now, shard.starts_at)
         try:
-            commit([_take(shard, pool), _put_booking(new), retire, *release], token=ref)
+            commit([_take(shard, pool), _put_booking(new), retire, touch, *release], token=ref)
             return Outcome("booked", new, offered)
         except Cancelled as cancelled:
             if cancelled.refused("booking"):
-                return _replay(ref, old.user_id)
+                return _replay(agency, ref, old.user_id)
             if cancelled.refused("old"):
-                return Outcome("not_changeable", bookings.find(old.ref))
+                return Outcome("not_changeable", bookings.find(agency, old.ref))
     return _full_or_busy(slot_id, service, bool(old.priority_group), now)
 
 
@@ -293,12 +228,11 @@ def cancel(booking: Booking, now: datetime) -> Outcome:
         retire = Step("booking", "update", booking, condition=Booking.status == "confirmed", actions=(
             Booking.status.set("cancelled"), Booking.updated_at.set(int(now.timestamp()))))
         try:
-            commit([retire, _count(booking.user_id, booking.service_id, -1), *release],
-                   token=f"cancel.{booking.ref}")
-            return Outcome("cancelled", bookings.find(booking.ref), offered)
+            commit([retire, _release_count(booking, now), *release], token=f"cancel.{booking.ref}")
+            return Outcome("cancelled", bookings.find(booking.agency_id, booking.ref), offered)
         except Cancelled as cancelled:
             if cancelled.refused("booking"):
-                current = bookings.find(booking.ref)
+                current = bookings.find(booking.agency_id, booking.ref)
                 return Outcome("cancelled" if current.status == "cancelled" else "not_changeable", current)
             if not cancelled.refused("waiter") and not cancelled.conflict:
                 raise
@@ -312,7 +246,7 @@ def finish(booking: Booking, status: str, now: datetime, from_statuses: tuple[st
     step = Step("booking", "update", booking, condition=Booking.status.is_in(*from_statuses), actions=(
         Booking.status.set(status), Booking.updated_at.set(int(now.timestamp()))))
     try:
-        commit([step, _count(booking.user_id, booking.service_id, -1), *also], token=f"{status}.{booking.ref}")
+        commit([step, _release_count(booking, now), *also], token=f"{status}.{booking.ref}")
         return True
     except Cancelled as cancelled:
         if cancelled.refused("booking"):
@@ -335,7 +269,7 @@ def join_waitlist(user_id: str, service, slot_id: str, starts_at: int, priority_
         mine = WaitlistEntry(slot_id, rules.waitlist_entry(int(now.timestamp() * 1000), user_id),
                              user_id=user_id, agency_id=service.agency_id, service_id=service.service_id,
                              starts_at=starts_at, priority_group=priority_group, status="waiting",
-                             expires_at=starts_at + config().retention_days * 86400)
+                             expires_at=starts_at + _retention_s())
         mine.save(condition=WaitlistEntry.entry.does_not_exist())
         entries.append(mine)
     ahead = [e for e in entries if e.status == "waiting" and e.entry < mine.entry]
@@ -345,8 +279,8 @@ def join_waitlist(user_id: str, service, slot_id: str, starts_at: int, priority_
 def accept(entry: WaitlistEntry, service, now: datetime) -> Outcome:
     """The offered citizen takes the held seat. The caller has checked the entry is theirs."""
     ref = rules.booking_ref(entry.user_id, entry.slot_id, f"w{entry.entry}")
-    if bookings.find(ref):
-        return _replay(ref, entry.user_id)
+    if bookings.find(entry.agency_id, ref):
+        return _replay(entry.agency_id, ref, entry.user_id)
     if entry.status != "offered" or entry.offer_expires_at <= now.timestamp():
         return Outcome("offer_gone")
     booking = _new_booking(ref, entry.user_id, service, entry.slot_id, entry.offer_shard, entry.starts_at,
@@ -358,12 +292,13 @@ def accept(entry: WaitlistEntry, service, now: datetime) -> Outcome:
     seat = Step("seat", "update", Slot(slots.shard_key(entry.slot_id, entry.offer_shard)),
                 condition=Slot.held > 0, actions=(Slot.held.add(-1),))
     try:
-        commit([taken, seat, _put_booking(booking), _count(entry.user_id, service.service_id, +1,
-                                                           service.max_active)], token=ref)
+        commit([taken, seat, _put_booking(booking),
+                _count(service.agency_id, service.service_id, entry.user_id, +1, now, entry.starts_at,
+                       service.max_active)], token=ref)
         return Outcome("booked", booking)
     except Cancelled as cancelled:
         if cancelled.refused("booking"):
-            return _replay(ref, entry.user_id)
+            return _replay(entry.agency_id, ref, entry.user_id)
         if cancelled.refused("limit"):
             return Outcome("limit", offered=pass_on(entry, now, "declined"))
         return Outcome("busy" if cancelled.conflict else "offer_gone")

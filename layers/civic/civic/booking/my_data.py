@@ -16,6 +16,7 @@ from civic.tables.queue_tickets import QueueTicket
 def export_citizen(user_id: str) -> list[dict]:
     held = bookings.of_citizen(user_id)
     records = [{"kind": "booking", **b.to_simple_dict()} for b in held]
+    records += [{"kind": "booking_count", **c.to_simple_dict()} for c in bookings.counts_of_citizen(user_id)]
     records += [{"kind": "waitlist", **e.to_simple_dict()} for e in waitlist.of_citizen(user_id)]
     records += [{"kind": "queue_ticket", **t.to_simple_dict()} for t in map(tickets.ticket_of, held) if t]
     return records

@@ -7,8 +7,8 @@ offers, tickets, turn calls and closures answer something the citizen asked for.
 """
 
 from civic import outbox
+from civic.settings import settings
 from civic.booking import cards, rules
-from civic.booking.config import config
 from civic.tables import booking_services as services
 from civic.tables import booking_waitlist as waitlist
 from civic.tables import citizens
@@ -30,7 +30,7 @@ def offers(entries: list[WaitlistEntry]) -> int:
         service = services.find(current.agency_id, current.service_id)
         lang = language(current.user_id)
         pushed.append((current, outbox.push(f"bk-offer.{current.slot_id}.{current.entry}", current.user_id,
-                                            cards.offer(lang, service, current, config().offer_minutes),
+                                            cards.offer(lang, service, current, settings().booking_offer_minutes),
                                             "booking-offer")))
     if pushed:
         outbox.send([push for _, push in pushed])

@@ -22,7 +22,8 @@ HOLDS_SEAT = ACTIVE + ("served", "no_show")              # a seat stays used onc
 GENERAL, PRIORITY = "general", "priority"
 
 _SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_REF = re.compile(r"^BK[0-9A-HJKMNP-TV-Z]{10}$")
+REF_PATTERN = r"^BK-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$"
+_REF = re.compile(REF_PATTERN)
 _ENTRY = re.compile(r"^[0-9]{13}\.[0-9a-f]{8}$")
 _NONCE = re.compile(r"^[0-9a-f]{8}$")
 _CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
@@ -31,9 +32,20 @@ _CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEF
 # ---------------------------------------------------------------- names
 
 def booking_ref(user_id: str, slot: str, request: str) -> str:
-    """`BK7F3K9QXH2M`: derived from who, which slot and which request, so a retry finds the same booking."""
+    """`BK-7F3K9-QXH2M`: derived from who, which slot and which request, so a retry finds the same booking.
+    Crockford's alphabet (no I, L, O, U) in two groups of five: read over the phone without look-alikes."""
     digest = hashlib.sha256(f"{user_id}|{slot}|{request}".encode()).digest()
-    return "BK" + base64.b32encode(digest).decode()[:10].translate(_CROCKFORD)
+    code = base64.b32encode(digest).decode()[:10].translate(_CROCKFORD)
+    return f"BK-{code[:5]}-{code[5:]}"
+
+
+def normal_ref(typed: str) -> str | None:
+    """A reference as staff type it (any case, with or without dashes or spaces, O for 0, I or L for 1),
+    or None when it cannot be one."""
+    code = re.sub(r"[\s-]", "", typed.upper()).translate(str.maketrans("OIL", "011"))
+    code = code.removeprefix("BK")
+    ref = f"BK-{code[:5]}-{code[5:]}"
+    return ref if len(code) == 10 and _REF.match(ref) else None
 
 
 def request_nonce(event_id: str) -> str:
@@ -155,6 +167,7 @@ def wait_minutes(ahead: int, minutes_per_citizen: int, desks: int) -> int:
 class Choice:
     """The validated parameters of a booking postback. Ownership of ids is checked by the caller."""
 
+    agency_id: str = ""            # the agency the chat books with (never from the postback)
     service_id: str | None = None
     day: date | None = None
     start: time | None = None
@@ -165,13 +178,13 @@ class Choice:
 
     @property
     def slot_id(self) -> str:
-        return slot_id(self.service_id, self.day, self.start)
+        return slot_id(self.agency_id, self.service_id, self.day, self.start)
 
 
-def choice(data: Postback, *, today: date, horizon_days: int = 60) -> Choice:
+def choice(data: Postback, *, agency_id: str, today: date, horizon_days: int = 60) -> Choice:
     """Parse and bound every parameter; anything unexpected is a PostbackError (tampering or a bug)."""
     params = data.params
-    values: dict = {}
+    values: dict = {"agency_id": agency_id}
     if "s" in params:
         if not _SERVICE_ID.match(params["s"]):
             raise PostbackError("bad service id")

@@ -34,9 +34,15 @@ def publish_all(now: datetime | None = None) -> dict[str, int]:
     return {"slots_opened": sum(staff.publish(service, now) for service in services.every())}
 
 
+def _agencies() -> list[str]:
+    """Every agency with a bookable service: each one's offers are read apart, under its own key."""
+    return sorted({service.agency_id for service in services.every()})
+
+
 def expire_offers(now: datetime) -> int:
     """Silence passes an offer on: each one past its hold goes to the next waiter (or back to the pool)."""
-    expired = waitlist.open_offers(expiring_before=now.timestamp() + 1)
+    expired = [entry for agency in _agencies()
+               for entry in waitlist.open_offers(agency, expiring_before=now.timestamp() + 1)]
     offered = [nxt for nxt in (ledger.pass_on(entry, now, "expired") for entry in expired) if nxt]
     notices.offers(offered)
     return len(expired)
@@ -44,13 +50,13 @@ def expire_offers(now: datetime) -> int:
 
 def resend_offers() -> int:
     """Offers whose push a crash left unsent (the same push id: LineSender sends it once)."""
-    return notices.offers([e for e in waitlist.open_offers() if not e.offer_sent])
+    return notices.offers([e for agency in _agencies() for e in waitlist.open_offers(agency) if not e.offer_sent])
 
 
 def _todays_and_tomorrows(now: datetime):
     for service in services.every():
         for day in (now.date(), now.date() + timedelta(days=1)):
-            for booking in bookings.of_day(service.service_id, day, service.shards_seen):
+            for booking in bookings.of_day(service.agency_id, service.service_id, day, service.shards_seen):
                 yield service, booking
 
 

@@ -4,15 +4,16 @@ A queue number is taken with a conditional write on the day's counter, in the sa
 ticket and the booking's move to checked_in, so two desks checking in at once never share a number.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from civic import outbox
 from civic.booking import notices, rules
-from civic.booking.config import config
-from civic.booking.ledger import SEAT_ATTEMPTS, Cancelled, Step, commit, finish
+from civic.booking.ledger import SEAT_ATTEMPTS, finish
+from civic.settings import settings
 from civic.tables import bookings, queue_tickets
 from civic.tables.bookings import Booking
 from civic.tables.queue_tickets import QueueTicket
+from civic.tables.transactions import Cancelled, Step, commit
 
 
 class QueueError(Exception):
@@ -24,7 +25,8 @@ class QueueError(Exception):
 
 
 def _day_of(booking) -> str:
-    return queue_tickets.queue_day(booking.service_id, rules.epoch_to_local(booking.starts_at).date())
+    return queue_tickets.queue_day(booking.agency_id, booking.service_id,
+                                   rules.epoch_to_local(booking.starts_at).date())
 
 
 def ticket_of(booking) -> QueueTicket | None:
@@ -49,15 +51,16 @@ def check_in(service, booking: Booking, now: datetime) -> QueueTicket:
     for _ in range(SEAT_ATTEMPTS):
         number = queue_tickets.last_issued(day) + 1
         counter = QueueTicket(day, queue_tickets.COUNTER)
-        ticket = QueueTicket(day, number, ref=booking.ref, user_id=booking.user_id, status="waiting",
-                             checked_in_at=int(now.timestamp()),
-                             expires_at=booking.starts_at + config().retention_days * 86400)
+        expires = booking.starts_at + settings().booking_retention_days * 86400
+        ticket = QueueTicket(day, number, agency_id=booking.agency_id, ref=booking.ref, user_id=booking.user_id,
+                             status="waiting", checked_in_at=int(now.timestamp()), expires_at=expires)
         try:
             commit([
                 Step("counter", "update", counter,
                      condition=(QueueTicket.last_issued.does_not_exist() if number == 1
                                 else QueueTicket.last_issued == number - 1),
-                     actions=(QueueTicket.last_issued.set(number),)),
+                     actions=(QueueTicket.last_issued.set(number), QueueTicket.agency_id.set(booking.agency_id),
+                              QueueTicket.expires_at.set(expires))),
                 Step("ticket", "put", ticket, condition=QueueTicket.number.does_not_exist()),
                 Step("booking", "update", booking, condition=Booking.status == "confirmed", actions=(
                     Booking.status.set("checked_in"), Booking.queue_number.set(number),
@@ -66,7 +69,7 @@ def check_in(service, booking: Booking, now: datetime) -> QueueTicket:
             break
         except Cancelled as cancelled:
             if cancelled.refused("booking"):
-                current = bookings.find(booking.ref)
+                current = bookings.find(booking.agency_id, booking.ref)
                 if current and current.queue_number:
                     return ticket_of(current)
                 raise QueueError("not_confirmed") from cancelled
@@ -78,8 +81,10 @@ def check_in(service, booking: Booking, now: datetime) -> QueueTicket:
     return ticket
 
 
-def call_next(service, day_key: str, now: datetime) -> QueueTicket | None:
-    """Call the lowest waiting number; push them their turn and the one now two away a heads-up."""
+def call_next(service, day: date, now: datetime) -> QueueTicket | None:
+    """Call the lowest waiting number of the service's day; push them their turn and the one now two away
+    a heads-up."""
+    day_key = queue_tickets.queue_day(service.agency_id, service.service_id, day)
     for _ in range(SEAT_ATTEMPTS):
         waiting = queue_tickets.waiting(day_key)
         if not waiting:
@@ -87,7 +92,7 @@ def call_next(service, day_key: str, now: datetime) -> QueueTicket | None:
         called = waiting[0]
         steps = [Step("ticket", "update", called, condition=QueueTicket.status == "waiting", actions=(
             QueueTicket.status.set("called"), QueueTicket.called_at.set(int(now.timestamp()))))]
-        booking = bookings.find(called.ref) if called.ref else None
+        booking = bookings.find(service.agency_id, called.ref) if called.ref else None
         if booking is not None and booking.status == "checked_in":
             steps.append(Step("booking", "update", booking, condition=Booking.status == "checked_in", actions=(
                 Booking.status.set("called"), Booking.updated_at.set(int(now.timestamp())))))
@@ -98,7 +103,7 @@ def call_next(service, day_key: str, now: datetime) -> QueueTicket | None:
         pushes = [notices.turn_now(called)] if called.user_id else []
         # After this call the waiting line is waiting[1:]; the citizen with two ahead of them is [3].
         near = waiting[3] if len(waiting) > 3 else None
-        near_booking = bookings.find(near.ref) if near and near.ref and near.user_id else None
+        near_booking = bookings.find(service.agency_id, near.ref) if near and near.ref and near.user_id else None
         if near_booking is not None:
             pushes.append(notices.turn_near(service, near_booking, near.number, 2))
         if pushes:

@@ -2,19 +2,21 @@
 
 Key: agency_id (hash), service_id (range), so staff list their agency's services with one query and a
 citizen's postback naming another agency's service simply finds nothing. No personal data.
+The calendar is stored as the booking domain's JSON (civic.booking.calendar reads it).
 """
 
 from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute,
                                  UnicodeAttribute)
 
-from civic.booking.calendar import Calendar
-from civic.booking.config import setting
+from civic.settings import setting
 from civic.tables.base import CivicModel
+
+TABLE, OWNER = "BookingServicesTable", "agency"
 
 
 class Service(CivicModel):
     class Meta(CivicModel.Meta):
-        table_name = setting("services_table")
+        table_name = setting("booking_services_table")
 
     agency_id = UnicodeAttribute(hash_key=True)
     service_id = UnicodeAttribute(range_key=True)
@@ -48,9 +50,6 @@ class Service(CivicModel):
             return None
         return f"https://www.google.com/maps/search/?api=1&query={self.lat:.6f},{self.lng:.6f}"
 
-    def schedule(self) -> Calendar | None:
-        return Calendar.from_dict(self.calendar) if self.calendar else None
-
 
 def find(agency_id: str, service_id: str) -> Service | None:
     try:
@@ -64,5 +63,6 @@ def of_agency(agency_id: str) -> list[Service]:
 
 
 def every() -> list[Service]:
-    """All services of the deployment (a small table: read by the schedules)."""
+    """All services of every agency of the deployment (a small table: read by the schedules, which act on
+    each service within its own agency)."""
     return list(Service.scan())

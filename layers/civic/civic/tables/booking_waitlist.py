@@ -1,21 +1,22 @@
 """BookingWaitlist: citizens waiting for a seat in a full slot, first come first offered.
 
-Key: slot_id (hash), entry (range) = `<joined epoch ms, 13 digits>.<hash of the user>`, so a slot's
+Key: slot_id (hash; it begins with the agency), entry (range) = `<joined epoch ms, 13 digits>.<hash of the user>`, so a slot's
 waitlist reads in joining order with one consistent query. An entry is waiting → offered (a freed seat
 is held for it until offer_expires_at) → accepted, declined or expired; left or closed otherwise.
 
 GSIs (KEYS_ONLY): by-citizen (user_id, entry) for export and erase; open-offers (open_offer,
-offer_expires_at), sparse — `open_offer` exists only while an offer is open — for the expiry sweep.
+offer_expires_at), sparse — `open_offer` = `<agency>#open` exists only while an offer is open — for the
+expiry sweep, which reads each agency's offers apart.
 Personal data: the LINE user id; TTL after the slot.
 """
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
-from civic.booking.config import setting
+from civic.settings import setting
 from civic.tables.base import CivicModel
 
-OPEN = "open"
+TABLE, OWNER = "BookingWaitlistTable", "agency"
 
 
 class ByCitizen(GlobalSecondaryIndex):
@@ -38,7 +39,7 @@ class OpenOffers(GlobalSecondaryIndex):
 
 class WaitlistEntry(CivicModel):
     class Meta(CivicModel.Meta):
-        table_name = setting("waitlist_table")
+        table_name = setting("booking_waitlist_table")
 
     slot_id = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)
@@ -79,7 +80,13 @@ def of_citizen(user_id: str) -> list[WaitlistEntry]:
     return list(WaitlistEntry.batch_get(keys)) if keys else []
 
 
-def open_offers(expiring_before: float | None = None) -> list[WaitlistEntry]:
+def open_key(agency_id: str) -> str:
+    """The sparse index's key while an entry's offer is open."""
+    return f"{agency_id}#open"
+
+
+def open_offers(agency_id: str, expiring_before: float | None = None) -> list[WaitlistEntry]:
+    """The agency's open offers (those expiring before a time, if given)."""
     condition = WaitlistEntry.offer_expires_at < int(expiring_before) if expiring_before is not None else None
-    keys = [(e.slot_id, e.entry) for e in WaitlistEntry.open_offers.query(OPEN, condition)]
+    keys = [(e.slot_id, e.entry) for e in WaitlistEntry.open_offers.query(open_key(agency_id), condition)]
     return [e for e in WaitlistEntry.batch_get(keys) if e.status == "offered"] if keys else []

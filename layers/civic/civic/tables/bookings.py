@@ -1,14 +1,16 @@
 """Bookings: each citizen's bookings, and per citizen and service the count of active ones.
 
-Items (hash key `pk`):
-- `B#<ref>`: a Booking. The ref is derived from the citizen, the slot and the request, so a retried or
-  double-tapped confirm writes the same key and the conditional put finds the first one.
-- `A#<user>#<service>`: an ActiveCount, raised and lowered in the same transaction as the booking, so
-  "at most N active bookings per service" holds under any interleaving.
+Items (hash key `pk`, always beginning with the agency):
+- `<agency>#B#<ref>`: a Booking. The ref is derived from the citizen, the slot and the request, so a
+  retried or double-tapped confirm writes the same key and the conditional put finds the first one.
+- `<agency>#A#<service>#<user>`: an ActiveCount, raised and lowered in the same transaction as the
+  booking, so "at most N active bookings per service" holds under any interleaving. It carries the
+  citizen's latest booking's start (so it sits in by-citizen for export and erase) and expires with it.
 
 GSIs: by-citizen (user_id, starts_at) for "my bookings", export and erase; by-day (day_key, starts_at)
-with day_key `<service>@<YYYYMMDD>#<shard>` — sharded like the seats, so a hot slot's bookings are spread
-over as many index partitions as its counters. Personal data: the LINE user id; TTL after the slot.
+with day_key `<agency>#<service>@<YYYYMMDD>#<shard>` — sharded like the seats, so a hot slot's bookings
+are spread over as many index partitions as its counters. Personal data: the LINE user id; TTL after
+the slot.
 """
 
 from datetime import date
@@ -16,8 +18,10 @@ from datetime import date
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from civic.booking.config import setting
+from civic.settings import setting
 from civic.tables.base import CivicModel
+
+TABLE, OWNER = "BookingsTable", "agency"
 
 
 class ByCitizen(GlobalSecondaryIndex):
@@ -69,49 +73,55 @@ class ActiveCount(CivicModel):
         table_name = setting("bookings_table")
 
     pk = UnicodeAttribute(hash_key=True)
+    agency_id = UnicodeAttribute(null=True)
     user_id = UnicodeAttribute(null=True)
     service_id = UnicodeAttribute(null=True)
+    starts_at = NumberAttribute(null=True)  # the latest counted booking's start: puts the item in by-citizen
     active = NumberAttribute(default=0)
+    by_citizen = ByCitizen()
 
 
-def booking_key(ref: str) -> str:
-    return f"B#{ref}"
+def booking_key(agency_id: str, ref: str) -> str:
+    return f"{agency_id}#B#{ref}"
 
 
-def count_key(user_id: str, service_id: str) -> str:
-    return f"A#{user_id}#{service_id}"
+def count_key(agency_id: str, service_id: str, user_id: str) -> str:
+    return f"{agency_id}#A#{service_id}#{user_id}"
 
 
-def day_key(service_id: str, day: date, shard: int) -> str:
-    return f"{service_id}@{day:%Y%m%d}#{shard}"
+def day_key(agency_id: str, service_id: str, day: date, shard: int) -> str:
+    return f"{agency_id}#{service_id}@{day:%Y%m%d}#{shard}"
 
 
-def find(ref: str) -> Booking | None:
+def find(agency_id: str, ref: str) -> Booking | None:
+    """The agency's booking with this reference; another agency's reference finds nothing."""
     try:
-        return Booking.get(booking_key(ref), consistent_read=True)
+        return Booking.get(booking_key(agency_id, ref), consistent_read=True)
     except Booking.DoesNotExist:
         return None
 
 
-def active_count(user_id: str, service_id: str) -> int:
+def active_count(agency_id: str, service_id: str, user_id: str) -> int:
     try:
-        return int(ActiveCount.get(count_key(user_id, service_id), consistent_read=True).active)
+        return int(ActiveCount.get(count_key(agency_id, service_id, user_id), consistent_read=True).active)
     except ActiveCount.DoesNotExist:
         return 0
 
 
 def of_citizen(user_id: str, starts_after: float | None = None) -> list[Booking]:
+    """Every booking of a citizen, of every agency (callers filter by agency)."""
     condition = Booking.starts_at > int(starts_after) if starts_after is not None else None
-    return list(Booking.by_citizen.query(user_id, condition))
+    return [b for b in Booking.by_citizen.query(user_id, condition, filter_condition=Booking.ref.exists())]
 
 
-def of_day(service_id: str, day: date, shards_seen: int) -> list[Booking]:
-    """Every booking of a service on a day, in start order, across the shards' index partitions."""
-    found = [b for k in range(shards_seen) for b in Booking.by_day.query(day_key(service_id, day, k))]
+def of_day(agency_id: str, service_id: str, day: date, shards_seen: int) -> list[Booking]:
+    """Every booking of the agency's service on a day, in start order, across the shards' index partitions."""
+    found = [b for k in range(shards_seen)
+             for b in Booking.by_day.query(day_key(agency_id, service_id, day, k))]
     return sorted(found, key=lambda b: (b.starts_at, b.created_at))
 
 
 def counts_of_citizen(user_id: str) -> list[ActiveCount]:
-    """The ActiveCount items of a citizen (keys are built from the services they booked)."""
-    keys = {count_key(user_id, b.service_id) for b in of_citizen(user_id)}
-    return list(ActiveCount.batch_get(keys)) if keys else []
+    """The ActiveCount items of a citizen, of every agency (found by-citizen, not through their bookings,
+    so a count outlives no booking it was raised for)."""
+    return list(ActiveCount.by_citizen.query(user_id, filter_condition=ActiveCount.active.exists()))

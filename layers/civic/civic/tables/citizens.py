@@ -9,6 +9,8 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from civic.settings import setting, settings
 from civic.tables.base import CivicModel, get_alive
 
+TABLE, OWNER = "CitizensTable", "citizen"
+
 
 class Citizen(CivicModel):
     class Meta(CivicModel.Meta):

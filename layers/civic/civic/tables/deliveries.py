@@ -14,6 +14,8 @@ from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from civic.settings import setting, settings
 from civic.tables.base import CivicModel
 
+TABLE, OWNER = "DeliveriesTable", "citizen"
+
 AUDIT_DAYS = 365
 
 

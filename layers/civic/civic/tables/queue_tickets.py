@@ -1,6 +1,6 @@
 """QueueTickets: the day's walk-in order at a service — queue numbers given at check-in.
 
-Key: queue_day (hash) = `<service>@<YYYYMMDD>`, number (range). Number 0 is the day's counter
+Key: queue_day (hash) = `<agency>#<service>@<YYYYMMDD>`, number (range). Number 0 is the day's counter
 (`last_issued`); a ticket takes the next number with a conditional write on it. Tickets are waiting →
 called → served, or no_show. Personal data: the LINE user id (to tell them their turn); TTL after the day.
 """
@@ -9,18 +9,21 @@ from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from civic.booking.config import setting
+from civic.settings import setting
 from civic.tables.base import CivicModel
+
+TABLE, OWNER = "QueueTicketsTable", "agency"
 
 COUNTER = 0
 
 
 class QueueTicket(CivicModel):
     class Meta(CivicModel.Meta):
-        table_name = setting("tickets_table")
+        table_name = setting("queue_tickets_table")
 
     queue_day = UnicodeAttribute(hash_key=True)
     number = NumberAttribute(range_key=True)
+    agency_id = UnicodeAttribute(null=True)
     ref = UnicodeAttribute(null=True)
     user_id = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)  # waiting | called | served | no_show
@@ -29,8 +32,8 @@ class QueueTicket(CivicModel):
     last_issued = NumberAttribute(null=True)  # on the counter item only
 
 
-def queue_day(service_id: str, day: date) -> str:
-    return f"{service_id}@{day:%Y%m%d}"
+def queue_day(agency_id: str, service_id: str, day: date) -> str:
+    return f"{agency_id}#{service_id}@{day:%Y%m%d}"
 
 
 def find(day_key: str, number: int) -> QueueTicket | None:

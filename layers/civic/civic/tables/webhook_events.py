@@ -1,55 +1,49 @@
 """WebhookEvents: the webhookEventIds already enqueued, kept for days so a redelivery hours later is a no-op.
 
-Low-level DynamoDB calls rather than PynamoDB: this is on the intake's cold-start path.
+Low-level DynamoDB calls rather than PynamoDB: this is on the intake's cold-start path. The intake reads
+these records in the same BatchGetItem as the chats' focus (civic.tables.conversations), so a webhook
+costs one read request whatever it carries.
 Items: {event_id: S (key), enqueued_at: N, expires_at: N (TTL)}. No personal data.
 """
 
 import time
 
-from civic.aws import client
 from civic.settings import settings
+from civic.tables import raw
 
-_BATCH_GET = 100
-_BATCH_WRITE = 25
-_MAX_ROUNDS = 5
+TABLE, OWNER = "WebhookEventsTable", "deployment"
+
+
+def table() -> str:
+    return settings().webhook_events_table
+
+
+def keys(event_ids: list[str]) -> list[dict]:
+    return [{"event_id": {"S": i}} for i in event_ids]
+
+
+PROJECTION = "event_id, expires_at"
+
+
+def seen_in(items: list[dict], now: float | None = None) -> set[str]:
+    """The event ids among found records that have not expired (TTL deletion lags up to two days)."""
+    now = time.time() if now is None else now
+    return {item["event_id"]["S"] for item in items if float(item.get("expires_at", {}).get("N", "inf")) > now}
 
 
 def already_enqueued(event_ids: list[str], now: float | None = None) -> set[str]:
     """The ids among these that were enqueued before and whose record has not expired."""
+    found = raw.batch_get({table(): keys(event_ids)}, {table(): PROJECTION})
+    return seen_in(found[table()], now)
+
+
+def marks(event_ids: list[str], now: float | None = None) -> list[dict]:
+    """The BatchWriteItem puts that record these ids as enqueued."""
     now = time.time() if now is None else now
-    table = settings().webhook_events_table
-    seen: set[str] = set()
-    for start in range(0, len(event_ids), _BATCH_GET):
-        keys = [{"event_id": {"S": i}} for i in event_ids[start:start + _BATCH_GET]]
-        request = {table: {"Keys": keys, "ProjectionExpression": "event_id, expires_at", "ConsistentRead": True}}
-        for _ in range(_MAX_ROUNDS):
-            answer = client("dynamodb").batch_get_item(RequestItems=request)
-            for item in answer["Responses"].get(table, []):
-                # TTL deletion lags up to two days: an expired record counts as gone.
-                if float(item.get("expires_at", {}).get("N", "inf")) > now:
-                    seen.add(item["event_id"]["S"])
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-        else:
-            raise RuntimeError("DynamoDB left keys unprocessed; the intake will answer 5xx and LINE redelivers")
-    return seen
+    expires = str(int(now + settings().webhook_dedupe_days * 86400))
+    return [{"PutRequest": {"Item": {"event_id": {"S": i}, "enqueued_at": {"N": str(int(now))},
+                                     "expires_at": {"N": expires}}}} for i in event_ids]
 
 
 def mark_enqueued(event_ids: list[str], now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    table = settings().webhook_events_table
-    expires = str(int(now + settings().webhook_dedupe_days * 86400))
-    for start in range(0, len(event_ids), _BATCH_WRITE):
-        puts = [
-            {"PutRequest": {"Item": {"event_id": {"S": i}, "enqueued_at": {"N": str(int(now))},
-                                     "expires_at": {"N": expires}}}}
-            for i in event_ids[start:start + _BATCH_WRITE]
-        ]
-        request = {table: puts}
-        for _ in range(_MAX_ROUNDS):
-            request = client("dynamodb").batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-            if not request:
-                break
-        else:
-            raise RuntimeError("DynamoDB left writes unprocessed; the intake will answer 5xx and LINE redelivers")
+    raw.batch_write({table(): marks(event_ids, now)})

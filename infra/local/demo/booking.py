@@ -1,4 +1,4 @@
-"""Demo data for the local stack: the agency "demo-municipality" with two bookable services and their
+"""Booking demo data for the local stack: the agency "demo-municipality" with two bookable services and their
 slots over the coming days. Idempotent: services are rewritten, slots already open are left alone."""
 
 from datetime import datetime

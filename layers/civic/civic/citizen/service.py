@@ -1,21 +1,19 @@
 """The citizen basics conversation: one webhook event in, its effects (tables, outbox) out.
 
-The handler calls `handle(envelope)` once per SQS record; what to say comes from citizen_chat (pure),
-what is stored from the table modules, and everything the citizen receives goes through the outbox.
+The handler calls `handle(envelope)` once per SQS record; what to say comes from civic.citizen.chat
+(pure), what is stored from the table modules, and everything the citizen receives goes through the outbox.
 """
 
-import json
 import time
-import uuid
 
 from aws_lambda_powertools import Logger
 
-from civic import citizen_chat, i18n, line_api, outbox, postback, privacy, webhook
-from civic.aws import client
+from civic import domains, i18n, line_api, outbox, postback, privacy, webhook
+from civic.citizen import chat as citizen_chat
+from civic.citizen import exports
 from civic.settings import settings
 from civic.tables import citizens
 
-EXPORT_LINK_MINUTES = 15
 logger = Logger(child=True)
 
 
@@ -24,15 +22,6 @@ def _language(user_id: str, profile: dict | None = None) -> str:
     if citizen is not None:
         return citizen.language
     return i18n.language((profile or {}).get("language"))
-
-
-def _export_link(user_id: str) -> str:
-    key = f"exports/{uuid.uuid4()}.json"  # unguessable; the bucket expires it the next day
-    body = json.dumps(privacy.export(user_id), ensure_ascii=False, default=str, indent=1).encode("utf-8")
-    s3 = client("s3")
-    s3.put_object(Bucket=settings().exports_bucket, Key=key, Body=body, ContentType="application/json")
-    return s3.generate_presigned_url("get_object", Params={"Bucket": settings().exports_bucket, "Key": key},
-                                     ExpiresIn=EXPORT_LINK_MINUTES * 60)
 
 
 def _on_follow(user: str, event: dict) -> tuple[str, list[dict]]:
@@ -64,7 +53,8 @@ def _act(user: str, lang: str, choice: postback.Postback, event: dict) -> tuple[
             return "my-data", _my_data(user, lang)
         case "export":
             line_api.show_loading(user, 5)
-            return "my-data-export", citizen_chat.export_ready(lang, _export_link(user), EXPORT_LINK_MINUTES)
+            link = exports.write(user, privacy.export(user))
+            return "my-data-export", citizen_chat.export_ready(lang, link, exports.LINK_MINUTES)
         case "erase":
             return "erase-confirm", citizen_chat.erase_confirm(lang)
         case "erase-confirm":
@@ -80,17 +70,17 @@ def _act(user: str, lang: str, choice: postback.Postback, event: dict) -> tuple[
 
 def _my_data(user: str, lang: str) -> list[dict]:
     held = privacy.export(user)["records"]
-    own = held.pop("citizens", [])
-    return citizen_chat.my_data(lang, own[0] if own else None, sum(len(r) for r in held.values()))
+    own = held.get("citizen", {}).pop("citizens", [])
+    others = sum(len(records) for holders in held.values() for records in holders.values())
+    return citizen_chat.my_data(lang, own[0] if own else None, others)
 
 
 def _on_message(user: str, event: dict) -> tuple[str, list[dict]]:
     lang = _language(user)
-    message = event.get("message") or {}
-    said = message.get("text", "").strip().lower() if message.get("type") == "text" else ""
-    if said in ("ข้อมูลของฉัน", "my data"):
+    found = domains.keyword(webhook.typed_text(event) or "")
+    if found == ("citizen", "mydata"):
         return "my-data", _my_data(user, lang)
-    understood = said in webhook.KEYWORDS["citizen"]
+    understood = found is not None and found[0] == "citizen"
     return ("help" if understood else "not-understood"), citizen_chat.help_menu(lang, understood)
 
 

@@ -3,7 +3,7 @@
 Pure: plain values in, LINE message dicts out; text from the catalogues; no AWS, no LINE SDK.
 """
 
-from civic import messages, thai
+from civic import domains, messages, thai
 from civic.i18n import t
 from civic.postback import Postback
 
@@ -13,12 +13,9 @@ def action(domain: str, name: str, **params) -> Postback:
 
 
 def menu(lang: str) -> list[dict]:
-    """The quick replies that start each service. Services add theirs here as they land."""
-    return [
-        messages.postback_action(t(lang, "menu_booking"), action("booking", "start"), t(lang, "menu_booking")),
-        messages.postback_action(t(lang, "menu_my_bookings"), action("booking", "mine"), t(lang, "menu_my_bookings")),
-        messages.postback_action(t(lang, "menu_my_data"), action("citizen", "mydata"), t(lang, "menu_my_data")),
-    ]
+    """The quick replies that start each service: every domain's menu entries, from the registry."""
+    return [messages.postback_action(t(lang, entry.label), action(domain, entry.action), t(lang, entry.label))
+            for domain, entry in domains.menu()]
 
 
 def welcome(lang: str, display_name: str | None, retention_days: int) -> list[dict]:

@@ -1,0 +1,79 @@
+"""The one registry of the product's domains: everything the spine derives from "which domains exist".
+
+Stdlib only and data only: the webhook intake reads it on its cold-start path. From it come the intake's
+routing (postback codes, typed keywords, the message types a domain takes while it holds a chat's focus),
+each domain's queue, the help menu, the "my data" export and erase holders, and (in the local stack) the
+demo seeders, found as `infra.local.demo.<name>`. Adding a domain is a package under civic/ plus one
+entry here (docs/architecture.md, "Adding a domain").
+"""
+
+from dataclasses import dataclass, field
+
+FALLBACK = "citizen"  # what is not recognised goes to the citizen basics, which always answer
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str   # catalogue key of the button's text
+    action: str  # the domain's postback action it starts
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    code: str                          # in postback data: `1/<code>/<action>?…`
+    queue_env: str                     # the environment variable holding the domain's FIFO queue URL
+    keywords: dict[str, str] = field(default_factory=dict)  # typed text (lower-cased, stripped) → action
+    # While this domain holds a chat's focus (a draft waiting for text, a photo, a place), the intake sends it
+    # these message types. It takes the focus when the citizen taps one of `focus_actions`.
+    focus_messages: frozenset[str] = frozenset()
+    focus_actions: frozenset[str] = frozenset()
+    menu: tuple[MenuEntry, ...] = ()
+    # module → the template resources whose personal data it exports and erases (civic.privacy)
+    holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain(
+        "booking", "bk", "BOOKING_QUEUE_URL",
+        keywords={"จองคิว": "start", "นัดหมาย": "start", "book": "start", "booking": "start",
+                  "คิวของฉัน": "mine", "การจองของฉัน": "mine", "my bookings": "mine"},
+        menu=(MenuEntry("menu_booking", "start"), MenuEntry("menu_my_bookings", "mine")),
+        holders={"civic.booking.my_data": ("BookingsTable", "BookingWaitlistTable", "QueueTicketsTable")},
+    ),
+    Domain(
+        "citizen", "ct", "CITIZEN_QUEUE_URL",
+        keywords={"ข้อมูลของฉัน": "mydata", "my data": "mydata",
+                  "ช่วยเหลือ": "help", "เมนู": "help", "help": "help", "menu": "help"},
+        menu=(MenuEntry("menu_my_data", "mydata"),),
+        holders={"civic.tables.citizens": ("CitizensTable",), "civic.tables.deliveries": ("DeliveriesTable",),
+                 "civic.tables.conversations": ("ConversationsTable",),
+                 "civic.citizen.exports": ("ExportsBucket",)},
+    ),
+)
+
+BY_NAME = {d.name: d for d in DOMAINS}
+BY_CODE = {d.code: d for d in DOMAINS}
+
+
+def get(name: str) -> Domain:
+    return BY_NAME[name]
+
+
+def keyword(text: str) -> tuple[str, str] | None:
+    """(domain, action) that typed text starts, or None. Exact after strip and lower-casing."""
+    said = text.strip().lower()
+    for domain in DOMAINS:
+        if said in domain.keywords:
+            return domain.name, domain.keywords[said]
+    return None
+
+
+def menu() -> list[tuple[str, MenuEntry]]:
+    """The help menu's entries, (domain, entry), in registry order."""
+    return [(d.name, entry) for d in DOMAINS for entry in d.menu]
+
+
+def holders() -> dict[str, tuple[str, ...]]:
+    """Every export/erase holder module of every domain, with the template resources it covers."""
+    return {module: resources for d in DOMAINS for module, resources in d.holders.items()}

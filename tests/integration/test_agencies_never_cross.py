@@ -1,0 +1,215 @@
+"""Agencies never cross (DESIGN decision 8; RELIABILITY rows 34, 45): two agencies of one deployment both define
+a service `id-card`, with citizens booked, waiting and checked in on both sides. Staff of one agency run every
+route of the agency API — taken from its OpenAPI document, so a route added later is covered or fails this
+test — and every schedule of the template runs; nothing of the other agency is read, changed or told, and
+every agency-owned item is keyed under its own agency."""
+
+import copy
+import json
+from datetime import datetime, time, timedelta
+
+import boto3
+import pytest
+
+from civic import thai
+from civic.booking import ledger, rules
+from civic.tables import bookings, citizens
+from civic.thai import BANGKOK
+from tests.integration.booking.conftest import LambdaContext, load_handler, make_service, user
+from tests.moto_stack import RESOURCES, moto_stack, table_name
+from tests.tenancy import crossings
+
+A, B = "demo-municipality", "other-city"
+TODAY = datetime.now(BANGKOK).date()
+TOMORROW = TODAY + timedelta(days=1)
+B_SERVICE = {"name_th": "ทำบัตรเมืองอื่น", "name_en": "Other City ID card", "branch_th": "ศาลาว่าการเมืองอื่น",
+             "branch_en": "Other City Hall", "grace_minutes": 120}
+
+
+def _at(day, hh, mm=0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=BANGKOK)
+
+
+def _book(service, citizen, day, hhmm, when):
+    slot = f"{service.agency_id}#{service.service_id}@{day:%Y%m%d}{hhmm}"
+    outcome = ledger.book(citizen, service, slot, None, rules.booking_ref(citizen, slot, "0000cafe"), when)
+    assert outcome.kind == "booked"
+    return outcome.booking
+
+
+def _side(agency: str, fields: dict) -> dict:
+    """One agency's half: today's 08:00 slot full (two bookings, one checked in on B's side) with one citizen
+    waiting, and a booking tomorrow at 10:00; every citizen has consented to reminders."""
+    yesterday = _at(TODAY - timedelta(days=1), 9)
+    service = make_service(agency=agency, seats=2, horizon_days=3, now=yesterday, **fields)
+    people = {name: user() for name in ("first", "second", "waiting", "tomorrow")}
+    for citizen in people.values():
+        citizens.set_consent(citizen, True, f"name-{citizen[-6:]}", yesterday.timestamp())
+    held = {name: _book(service, people[name], TODAY, "0800", yesterday) for name in ("first", "second")}
+    ledger.join_waitlist(people["waiting"], service, f"{agency}#id-card@{TODAY:%Y%m%d}0800",
+                         int(_at(TODAY, 8).timestamp()), None, yesterday)
+    held["tomorrow"] = _book(service, people["tomorrow"], TOMORROW, "1000", yesterday)
+    return {"service": service, "people": people, "bookings": held}
+
+
+def _items_of(agency: str) -> dict[str, list[str]]:
+    """Every item of every table that belongs to the agency (its agency_id, or a key under it), as JSON."""
+    dynamodb, found = boto3.client("dynamodb"), {}
+    for logical_id in (n for n, r in RESOURCES.items() if r["Type"] == "AWS::DynamoDB::Table"):
+        items = dynamodb.scan(TableName=table_name(logical_id)).get("Items", [])
+        mine = [json.dumps(i, sort_keys=True) for i in items
+                if i.get("agency_id", {}).get("S") == agency or any(
+                    isinstance(v.get("S"), str) and v["S"].startswith(f"{agency}#") for v in i.values())]
+        if mine:
+            found[logical_id] = sorted(mine)
+    return found
+
+
+def _outbox(queue_url: str) -> list[dict]:
+    sqs, found = boto3.client("sqs"), []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        found += [json.loads(m["Body"]) for m in batch]
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
+    return found
+
+
+@pytest.fixture
+def twins(monkeypatch):
+    with moto_stack() as names:
+        sides = {A: _side(A, {}), B: _side(B, B_SERVICE)}
+        _outbox(names["OutboxQueue"])
+        monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 7, 55))
+        yield names, sides
+
+
+# ---------------------------------------------------------------- every route of the agency API
+
+def _api():
+    return load_handler("agency_api", "agency_api")
+
+
+def _operations() -> list[tuple[str, str]]:
+    schema = _api().app.get_openapi_schema()
+    return sorted((method.upper(), path) for path, item in schema.paths.items()
+                  for method in ("get", "put", "post", "delete", "patch") if getattr(item, method, None))
+
+
+# A body for every route that takes one. A new route without an entry here fails the test: add one.
+BODIES = {
+    ("PUT", "/agency/booking/services/{service_id}"): {
+        "name_th": "ทำบัตรประชาชน (แก้ไข)", "name_en": "ID card (edited)", "branch_th": "ช่อง 1", "branch_en": "Desk 1"},
+    ("PUT", "/agency/booking/services/{service_id}/calendar"): {
+        "hours": {"mon": [{"opens": "09:00", "closes": "10:00"}]}, "slot_minutes": 60, "seats": 1,
+        "thai_holidays": False, "horizon_days": 2},
+    ("POST", "/agency/booking/services/{service_id}/days/{day}/close"): {"reason": "ปิดปรับปรุง"},
+    ("POST", "/agency/booking/services/{service_id}/days/{day}/slots/{start}/close"): {"reason": "ไฟฟ้าดับ"},
+}
+
+
+def _call(method: str, path: str, agency: str, role: str = "admin", body=None) -> tuple[int, str]:
+    claims = {"sub": f"staff-of-{agency}", "custom:agency_id": agency, "cognito:groups": f"[{role}]"}
+    event = {
+        "version": "2.0", "routeKey": "ANY /agency/{proxy+}", "rawPath": path, "rawQueryString": "",
+        "headers": {"content-type": "application/json"}, "queryStringParameters": None,
+        "requestContext": {"accountId": "123456789012", "apiId": "local", "domainName": "local",
+                           "authorizer": {"jwt": {"claims": claims, "scopes": None}},
+                           "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+                                    "userAgent": "pytest"},
+                           "requestId": "r", "routeKey": "ANY /agency/{proxy+}", "stage": "$default"},
+        "pathParameters": {"proxy": path.removeprefix("/agency/")},
+        "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
+    }
+    answer = _api().lambda_handler(event, LambdaContext())
+    return answer["statusCode"], answer["body"] or ""
+
+
+def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins):
+    """GIVEN two agencies with a service `id-card` each, both with bookings, a waitlist and a checked-in citizen
+    WHEN an admin of A calls every agency route with the twin ids — the shared service id, today, 08:00, and B's
+    booking reference — THEN no answer carries B's references, citizens or service, B's items are exactly as
+    they were, and no B citizen is told anything; A's own records were acted on (the routes ran)."""
+    names, sides = twins
+    b_ref = sides[B]["bookings"]["first"].ref
+    samples = {"service_id": "id-card", "day": TODAY.isoformat(), "start": "0800", "ref": b_ref}
+    before = _items_of(B)
+
+    answers = {}
+    for method, path in _operations():
+        if path == "/agency/openapi.json":
+            continue
+        if method in ("PUT", "POST") and (method, path) not in BODIES and "{ref}" not in path \
+                and not path.endswith("/queue/next"):
+            pytest.fail(f"{method} {path} has no sample body in BODIES: add one so this route is covered")
+        concrete = path.format(**{k: v for k, v in samples.items() if "{" + k + "}" in path})
+        answers[(method, path)] = _call(method, concrete, A, body=copy.deepcopy(BODIES.get((method, path))))
+
+    b_marks = [b.ref for b in sides[B]["bookings"].values()] + list(sides[B]["people"].values())
+    b_marks += [B_SERVICE["name_th"], B_SERVICE["branch_th"], B]
+    for (method, path), (status, body) in answers.items():
+        assert status < 500, f"{method} {path} → {status} {body[:200]}"
+        assert not [m for m in b_marks if m in body], f"{method} {path} answered with B's data: {body[:300]}"
+    reaching_b_by_ref = [k for k in answers if "{ref}" in k[1]]
+    assert reaching_b_by_ref and all(answers[k][0] == 404 for k in reaching_b_by_ref)
+    assert _items_of(B) == before
+    told = {m["to"] for m in _outbox(names["OutboxQueue"]) if isinstance(m["to"], str)}
+    assert not told & set(sides[B]["people"].values())
+    assert sides[A]["people"]["first"] in told  # A's day was closed: A's citizens were told
+    assert bookings.find(A, sides[A]["bookings"]["first"].ref).status == "closed"
+    assert crossings(table_name) == []
+
+
+def test_an_agency_refuses_a_booking_reference_of_the_other_even_typed_differently(twins):
+    """GIVEN B's booking reference WHEN A's officer reads it as printed, in lower case or without dashes THEN 404
+    every time; B's officer reads it (the reference is B's)."""
+    _, sides = twins
+    ref = sides[B]["bookings"]["second"].ref
+    for typed in (ref, ref.lower(), ref.replace("-", "")):
+        assert _call("GET", f"/agency/booking/bookings/{typed}", A, role="officer")[0] == 404
+    status, body = _call("GET", f"/agency/booking/bookings/{ref.lower()}", B, role="officer")
+    assert status == 200 and json.loads(body)["ref"] == ref
+
+
+# ---------------------------------------------------------------- every schedule of the template
+
+def _schedules() -> list[tuple[str, str, dict]]:
+    """(function, event, its input) for every Schedule/ScheduleV2 event of the template."""
+    found = []
+    for logical_id, resource in RESOURCES.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for name, event in resource["Properties"].get("Events", {}).items():
+            if event["Type"] in ("Schedule", "ScheduleV2"):
+                found.append((logical_id, name, json.loads(event["Properties"].get("Input", "{}"))))
+    return found
+
+
+def _run_every_schedule():
+    for logical_id, _, payload in _schedules():
+        properties = RESOURCES[logical_id]["Properties"]
+        module, function = properties["Handler"].rsplit(".", 1)
+        handler = getattr(load_handler(properties["CodeUri"].strip("/").split("/")[-1], module), function)
+        handler(payload, LambdaContext())
+
+
+def test_every_schedule_acts_on_each_agency_with_its_own_rules(twins, monkeypatch):
+    """GIVEN A allowing 15 minutes' grace and B 120, and both with a booking tomorrow WHEN every schedule of the
+    template runs at 08:30 and again at 18:30 THEN A's absent citizen is a no-show and B's (within its grace)
+    is not; each citizen booked tomorrow gets one evening-before reminder naming their own agency's service
+    and branch; and every agency-owned item stays keyed under its agency."""
+    names, sides = twins
+    assert _schedules(), "the template has schedules"
+    monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 8, 30))
+    _run_every_schedule()
+    assert bookings.find(A, sides[A]["bookings"]["second"].ref).status == "no_show"
+    assert bookings.find(B, sides[B]["bookings"]["second"].ref).status == "confirmed"
+
+    _outbox(names["OutboxQueue"])
+    monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 18, 30))
+    _run_every_schedule()
+    reminders = [m for m in _outbox(names["OutboxQueue"]) if m["purpose"] == "booking-reminder"]
+    by_citizen = {m["to"]: json.dumps(m["messages"], ensure_ascii=False) for m in reminders}
+    assert len(reminders) == 2
+    assert B_SERVICE["branch_th"] in by_citizen[sides[B]["people"]["tomorrow"]]
+    assert B_SERVICE["branch_th"] not in by_citizen[sides[A]["people"]["tomorrow"]]
+    assert crossings(table_name) == []
