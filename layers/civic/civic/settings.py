@@ -25,6 +25,7 @@ class Settings:
     citizen_retention_days: int
     reply_token_max_age_s: int
     send_rate_per_instance: float
+    line_read_timeout_s: float  # how long LINE's answer is awaited once a request is sent
 
 
 def settings() -> Settings:
@@ -48,6 +49,7 @@ def settings() -> Settings:
         citizen_retention_days=int(env("CITIZEN_RETENTION_DAYS", "30")),
         reply_token_max_age_s=int(env("REPLY_TOKEN_MAX_AGE_S", "50")),
         send_rate_per_instance=float(env("LINE_SEND_RATE_PER_INSTANCE", "100")),
+        line_read_timeout_s=float(env("LINE_READ_TIMEOUT_S", "10")),
     )
 
 

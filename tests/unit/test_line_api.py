@@ -1,0 +1,132 @@
+"""civic.line_api's reading of LINE's answers and of the network, against real sockets on loopback
+(RELIABILITY rows 46, 47)."""
+
+import socket
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from civic import channel, line_api
+from infra.local.fake_line import FakeLine
+
+TOKEN = "unit-channel-access-token"
+CITIZEN = "U" + "4af4980629" * 3 + "ab"
+TEXT = [{"type": "text", "text": "แจ้งเตือน: พรุ่งนี้ 09:00 น."}]
+
+
+@pytest.fixture(autouse=True)
+def token(monkeypatch):
+    reads = []
+    monkeypatch.setattr(channel, "access_token", lambda: reads.append(1) or TOKEN)
+    monkeypatch.setenv("LINE_READ_TIMEOUT_S", "0.5")
+    return reads
+
+
+def _endpoint(monkeypatch, url: str) -> None:
+    monkeypatch.setenv("LINE_API_ENDPOINT", url)
+
+
+@pytest.fixture
+def fake_line(monkeypatch):
+    line = FakeLine(TOKEN)
+    server = make_server("127.0.0.1", 0, line, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    _endpoint(monkeypatch, f"http://127.0.0.1:{server.server_port}")
+    yield line
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def silent_server(monkeypatch):
+    """A server that reads each request, then answers nothing: it either hangs up or keeps silent."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    behaviour = {"hang_up": False}
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            if behaviour["hang_up"]:
+                conn.close()
+            else:
+                held.append(conn)  # kept open and silent until the test ends
+
+    threading.Thread(target=serve, daemon=True).start()
+    _endpoint(monkeypatch, f"http://127.0.0.1:{listener.getsockname()[1]}")
+    yield behaviour
+    listener.close()
+    for conn in held:
+        conn.close()
+
+
+def test_a_refused_connection_is_retryable_and_known_never_to_have_reached_line(monkeypatch):
+    """GIVEN nothing listens at LINE's address WHEN a reply is sent THEN the answer is retryable and not
+    unanswered: the request certainly never reached LINE, so a stale token may fall back to a push."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _endpoint(monkeypatch, f"http://127.0.0.1:{port}")
+
+    answer = line_api.reply("0f3779fba3b349968c5d07db31eab56f", TEXT)
+
+    assert (answer.outcome, answer.unanswered) == ("retryable", False)
+    assert "NewConnectionError" in answer.error
+
+
+def test_a_read_time_out_after_the_request_was_sent_is_unanswered(silent_server):
+    """GIVEN LINE reads the request and keeps silent past the read time-out WHEN a reply is sent THEN the answer
+    is retryable and unanswered: LINE may have taken it and used the token."""
+    answer = line_api.reply("0f3779fba3b349968c5d07db31eab56f", TEXT)
+
+    assert (answer.outcome, answer.unanswered) == ("retryable", True)
+    assert "ReadTimeoutError" in answer.error
+
+
+def test_a_connection_dropped_after_the_request_was_sent_is_unanswered(silent_server):
+    """GIVEN LINE reads the request and hangs up without an answer WHEN a reply is sent THEN the answer is
+    retryable and unanswered."""
+    silent_server["hang_up"] = True
+
+    answer = line_api.reply("0f3779fba3b349968c5d07db31eab56f", TEXT)
+
+    assert (answer.outcome, answer.unanswered) == ("retryable", True)
+
+
+def test_a_push_answered_200_with_a_body_that_is_not_json_is_delivered_with_its_request_id(fake_line):
+    """GIVEN LINE delivers a push and answers 200 with a body that is not JSON WHEN the push is sent THEN it is
+    delivered, with the x-line-request-id LINE gave, and the citizen has the message (row 47)."""
+    fake_line.inject(status=200, body="not json", count=1)
+
+    answer = line_api.push(CITIZEN, TEXT, "E1.0")
+
+    assert (answer.outcome, answer.http_status) == ("delivered", 200)
+    assert answer.request_id == fake_line.requests()[0]["request_id"]
+    assert len(fake_line.received(CITIZEN)) == 1
+
+
+def test_a_non_2xx_still_raises_through_the_raw_answer_and_is_classified(fake_line):
+    """GIVEN LINE answers 429 WHEN a push is sent with the raw answer THEN it is retryable with LINE's request id,
+    as when the SDK parsed the body."""
+    fake_line.inject(status=429, count=1)
+
+    answer = line_api.push(CITIZEN, TEXT, "E1.0")
+
+    assert (answer.outcome, answer.http_status) == ("retryable", 429)
+    assert answer.request_id == fake_line.requests()[0]["request_id"]
+
+
+def test_a_profile_answered_200_with_a_body_that_is_not_json_is_none(fake_line):
+    """GIVEN LINE answers a profile request 200 with a body that is not JSON WHEN the profile is read THEN it is
+    None, as for a citizen LINE will not describe, rather than an error."""
+    fake_line.inject(status=200, body="not json", count=1)
+
+    assert line_api.profile(CITIZEN) is None
