@@ -169,3 +169,32 @@ def test_work_queues_are_high_throughput_fifo_per_chat():
         props = QUEUES[name]["Properties"]
         assert props["FifoQueue"] is True
         assert props["DeduplicationScope"] == "messageGroup" and props["FifoThroughputLimit"] == "perMessageGroupId"
+
+
+LINE_ENDPOINT = TEMPLATE["Parameters"]["LineApiEndpoint"]
+
+
+@pytest.mark.parametrize("url", ["", "https://api.line.me", "http://localhost:8080/_line", "http://127.0.0.1/_line"])
+def test_line_endpoint_allows_line_itself_https_and_plain_http_on_loopback(url):
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN matched whole, as CloudFormation does THEN empty (LINE),
+    https and loopback http are accepted."""
+    assert re.fullmatch(LINE_ENDPOINT["AllowedPattern"], url)
+
+
+def test_line_endpoint_accepts_the_local_stacks_fake_line():
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN the local stack's value for its fake LINE is matched
+    THEN it is accepted, and the local stack's own parameter check agrees with the runtime rule."""
+    from civic.line_api import safe_endpoint
+    from infra.local.devstack import fake_line_endpoint
+
+    assert re.fullmatch(LINE_ENDPOINT["AllowedPattern"], fake_line_endpoint(3000))
+    assert safe_endpoint(fake_line_endpoint(3000))
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.8:3000/_line", "http://localhost.example.com/",
+                                 "http://127.0.0.1@example.com/", "ftp://api.line.me", "https://"])
+def test_line_endpoint_refuses_plain_http_off_this_machine(url):
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN plain http to another host, or no https, is matched
+    THEN it is refused with a description saying what is allowed (the token would travel in clear)."""
+    assert not re.fullmatch(LINE_ENDPOINT["AllowedPattern"], url)
+    assert "https" in LINE_ENDPOINT["ConstraintDescription"]

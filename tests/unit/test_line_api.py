@@ -1,5 +1,5 @@
 """civic.line_api's reading of LINE's answers and of the network, against real sockets on loopback
-(RELIABILITY rows 46, 47)."""
+(RELIABILITY rows 46, 47) and its rule for where the channel token may go."""
 
 import socket
 import threading
@@ -130,3 +130,29 @@ def test_a_profile_answered_200_with_a_body_that_is_not_json_is_none(fake_line):
     fake_line.inject(status=200, body="not json", count=1)
 
     assert line_api.profile(CITIZEN) is None
+
+
+@pytest.mark.parametrize("url", ["https://api.line.me", "https://line.example.org/proxy",
+                                 "http://127.0.0.1:3000/_line", "http://localhost:8080", "http://localhost/_line"])
+def test_https_and_plain_http_to_this_machine_are_safe_endpoints(url):
+    """GIVEN an https endpoint, or plain http to 127.0.0.1/localhost WHEN checked THEN the token may go there."""
+    assert line_api.safe_endpoint(url)
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.8:3000/_line", "http://127.0.0.1.nip.io/",
+                                 "http://localhost@example.com/", "ftp://api.line.me", "https://", "api.line.me"])
+def test_plain_http_off_this_machine_and_other_schemes_are_not_safe_endpoints(url):
+    """GIVEN plain http to another host, a host that only starts like loopback, or no https WHEN checked
+    THEN the token may not go there."""
+    assert not line_api.safe_endpoint(url)
+
+
+def test_the_channel_token_is_not_even_read_for_a_plain_http_endpoint_off_this_machine(monkeypatch, token):
+    """GIVEN LINE_API_ENDPOINT=http://example.com WHEN a push is sent THEN it is refused before the channel token
+    is read, so the token never travels in clear."""
+    _endpoint(monkeypatch, "http://example.com")
+
+    with pytest.raises(line_api.InsecureEndpoint):
+        line_api.push(CITIZEN, TEXT, "E1.0")
+
+    assert token == []

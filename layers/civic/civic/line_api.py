@@ -9,13 +9,15 @@ Every answer is classified once, here, so callers never look at status codes:
   rejected    any other 4xx: LINE will never accept this request; do not retry
 A 2xx is delivered whatever its body: send calls read the raw answer (`_preload_content=False`), so a body
 the SDK cannot parse never turns a delivery into an error.
-`LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server).
+`LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server); it must be
+https, or plain http to this machine, so the channel token never travels in clear.
 `LINE_READ_TIMEOUT_S` (default 10) is how long an answer is awaited once the request is sent.
 """
 
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 import urllib3
 from linebot.v3.messaging import (
@@ -37,6 +39,11 @@ from civic.settings import settings
 
 CONNECT_TIMEOUT_S = 3.05
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1b7c1e-2f43-4b38-9a5d-0c1e4d3b8a11")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+class InsecureEndpoint(ValueError):
+    """LINE_API_ENDPOINT would carry the channel token in clear over the network."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,32 @@ def _client(token: str, host: str) -> ApiClient:
     return ApiClient(configuration)
 
 
+def safe_endpoint(url: str) -> bool:
+    """https anywhere; plain http only to this machine (the local stack's fake LINE)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
+def _host(data: bool) -> str:
+    base = settings().line_api_endpoint
+    if not base:
+        return "https://api-data.line.me" if data else "https://api.line.me"
+    if not safe_endpoint(base):
+        raise InsecureEndpoint(f"LINE_API_ENDPOINT must be https:// or http:// to 127.0.0.1/localhost, not {base!r}")
+    return base
+
+
 def _timeout() -> tuple[float, float]:
     return CONNECT_TIMEOUT_S, settings().line_read_timeout_s
 
 
 def _messaging(data: bool = False):
-    base = settings().line_api_endpoint
-    host = base or ("https://api-data.line.me" if data else "https://api.line.me")
+    host = _host(data)  # before the token is read: it must not go to an endpoint we refuse
     client = _client(channel.access_token(), host)
     return MessagingApiBlob(client) if data else MessagingApi(client)
 
