@@ -1,5 +1,6 @@
 """The template checked like code: each rule here is one a misconfiguration would break (RELIABILITY row 42)."""
 
+import fnmatch
 import re
 
 import pytest
@@ -198,3 +199,66 @@ def test_line_endpoint_refuses_plain_http_off_this_machine(url):
     THEN it is refused with a description saying what is allowed (the token would travel in clear)."""
     assert not re.fullmatch(LINE_ENDPOINT["AllowedPattern"], url)
     assert "https" in LINE_ENDPOINT["ConstraintDescription"]
+
+
+ALARMS = of_type("AWS::CloudWatch::Alarm")
+KEYS = of_type("AWS::KMS::Key")
+ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
+
+
+def _alarm_topics() -> set[str]:
+    return {action["Ref"] for alarm in ALARMS.values() for kind in ALARM_ACTIONS
+            for action in alarm["Properties"].get(kind, []) if isinstance(action, dict) and "Ref" in action}
+
+
+def _key_of(topic: str) -> str | None:
+    """The template's KMS key that encrypts a topic (by !Ref or !GetAtt .Arn), or None."""
+    key = RESOURCES[topic]["Properties"].get("KmsMasterKeyId")
+    if not isinstance(key, dict):  # absent, or a literal such as alias/aws/sns
+        return None
+    name = key.get("Ref") or key.get("Fn::GetAtt", [None])[0]
+    return name if name in KEYS else None
+
+
+def _grants(statement: dict, principal: tuple[str, str], action: str) -> bool:
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    principals = statement["Principal"].get(principal[0], [])
+    principals = principals if isinstance(principals, list) else [principals]
+    return (statement["Effect"] == "Allow" and principal[1] in principals
+            and any(fnmatch.fnmatchcase(action, pattern) for pattern in actions))
+
+
+def test_every_alarm_notifies_the_alarm_topic():
+    """GIVEN every CloudWatch alarm WHEN its actions are read THEN it has alarm actions and every action of any
+    kind goes to AlarmTopic, the topic that reaches the configured address (row 49)."""
+    assert ALARMS
+    for name, alarm in ALARMS.items():
+        assert alarm["Properties"].get("AlarmActions"), f"{name} notifies no one"
+        for kind in ALARM_ACTIONS:
+            assert all(a == {"Ref": "AlarmTopic"} for a in alarm["Properties"].get(kind, [])), name
+
+
+def test_the_alarm_topic_is_encrypted_with_a_key_whose_policy_lets_cloudwatch_publish():
+    """GIVEN each topic an alarm notifies WHEN its encryption is read THEN its KmsMasterKeyId is a key of this
+    template whose policy lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, for this account
+    only; an AWS-managed key such as alias/aws/sns would silently drop every alarm (row 49)."""
+    for topic in _alarm_topics():
+        key = _key_of(topic)
+        assert key, f"{topic} is not encrypted with a key of this template"
+        statements = KEYS[key]["Properties"]["KeyPolicy"]["Statement"]
+        cloudwatch = ("Service", "cloudwatch.amazonaws.com")
+        for action in ("kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"):
+            granting = [s for s in statements if _grants(s, cloudwatch, action)]
+            assert granting, f"{key} does not let CloudWatch {action}"
+            assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+                       for s in granting)
+
+
+def test_the_alarm_key_rotates_and_the_account_administers_it():
+    """GIVEN the key of each alarm topic WHEN read THEN rotation is on and the account root may administer it
+    (without that statement nobody could ever change or delete the key)."""
+    for topic in _alarm_topics():
+        key = KEYS[_key_of(topic)]["Properties"]
+        assert key["EnableKeyRotation"] is True
+        root = ("AWS", {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"})
+        assert any(_grants(s, root, "kms:PutKeyPolicy") for s in key["KeyPolicy"]["Statement"])
