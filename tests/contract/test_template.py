@@ -262,3 +262,13 @@ def test_the_alarm_key_rotates_and_the_account_administers_it():
         assert key["EnableKeyRotation"] is True
         root = ("AWS", {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"})
         assert any(_grants(s, root, "kms:PutKeyPolicy") for s in key["KeyPolicy"]["Statement"])
+
+
+def test_every_staff_member_signs_in_with_a_totp_second_factor():
+    """GIVEN the staff user pool WHEN read THEN MFA is required (ON, quoted: YAML would read a bare ON as true)
+    for every user, by TOTP app only: Cognito cannot require it per group and every role reads personal data."""
+    pools = of_type("AWS::Cognito::UserPool")
+    assert pools
+    for name, pool in pools.items():
+        assert pool["Properties"]["MfaConfiguration"] == "ON", name
+        assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"], name
