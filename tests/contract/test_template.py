@@ -272,3 +272,44 @@ def test_every_staff_member_signs_in_with_a_totp_second_factor():
     for name, pool in pools.items():
         assert pool["Properties"]["MfaConfiguration"] == "ON", name
         assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"], name
+
+
+SQS_DEFAULT_RETENTION_S = 345_600  # what AWS keeps when a queue sets no MessageRetentionPeriod (4 days)
+# The refactor on main removes these (they return with their functions); this branch may not edit them.
+# The exemption ends by itself once a function consumes the queue, and strict xfail flags a fixed one.
+AWAITING_THEIR_FUNCTIONS = {"ComplaintQueue", "BillQueue"}
+
+
+def _consumed_queues() -> set[str]:
+    return {source["Queue"]["Fn::GetAtt"][0] for _, _, source in _sqs_sources()}
+
+
+def _every_queue_for_retention():
+    for name in sorted(QUEUES):
+        if name in AWAITING_THEIR_FUNCTIONS and name not in _consumed_queues():
+            yield pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="leaves with the refactor on main"))
+        else:
+            yield name
+
+
+def _retention(name: str) -> int:
+    return int(QUEUES[name]["Properties"].get("MessageRetentionPeriod", SQS_DEFAULT_RETENTION_S))
+
+
+@pytest.mark.parametrize("name", list(_every_queue_for_retention()))
+def test_every_queue_says_how_long_it_keeps_messages(name):
+    """GIVEN any SQS queue of the template WHEN read THEN it sets MessageRetentionPeriod explicitly, so how long
+    an unprocessed event or message survives is a decision in the template, not a default."""
+    assert "MessageRetentionPeriod" in QUEUES[name]["Properties"], f"{name} keeps messages for AWS's default"
+
+
+@pytest.mark.parametrize("name", sorted(_dlq_names()))
+def test_every_dead_letter_queue_keeps_messages_longer_than_every_queue_that_redrives_into_it(name):
+    """GIVEN a DLQ and the queues whose RedrivePolicy targets it WHEN their retention is compared THEN the DLQ
+    keeps messages longer than each: a standard queue's message keeps its first enqueue time in the DLQ, so a
+    shorter DLQ would drop it early (FIFO resets that time; the rule holds for every queue)."""
+    sources = [q for q, queue in QUEUES.items()
+               if queue["Properties"].get("RedrivePolicy", {}).get("deadLetterTargetArn") == {"Fn::GetAtt": [name, "Arn"]}]
+    assert sources
+    for source in sources:
+        assert _retention(name) > _retention(source), f"{name} keeps messages no longer than {source}"
