@@ -27,7 +27,7 @@ def dev():
     stack.stop()
 
 
-def _eventually(check, timeout=10.0):
+def _eventually(check, timeout=60.0):  # generous: a loaded 2-core machine, not a deadline
     deadline = time.monotonic() + timeout
     while not (value := check()):
         if time.monotonic() > deadline:
