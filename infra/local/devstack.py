@@ -61,6 +61,11 @@ def _webhooks_seen_by(line: FakeLine, app):
     return observed
 
 
+def fake_line_endpoint(port: int) -> str:
+    """Where the functions reach the built-in fake LINE: plain http, which LineApiEndpoint allows only on loopback."""
+    return f"http://127.0.0.1:{port}/_line"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,7 +80,7 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
     token = env.get("LINE_CHANNEL_ACCESS_TOKEN") or DEFAULT_ACCESS_TOKEN
     external = env.get("LINE_API_ENDPOINT", "").rstrip("/")
     line = None if external else FakeLine(lambda: devstack.access_token)
-    endpoint = external or f"http://127.0.0.1:{port}/_line"
+    endpoint = external or fake_line_endpoint(port)
     stack = LocalStack(
         str(ROOT / "template.yaml"), port=port, visibility_scale=visibility_scale,
         parameter_overrides={"LineSecretName": SECRET_NAME, "LineApiEndpoint": endpoint},

@@ -27,6 +27,15 @@ It answers LINE's own paths the way LINE does, and it is strict: anything it acc
 Not checked (LINE does): media URLs being HTTPS (the local stack serves media over http), words
 banned in `sender.name`, `$` placeholders matching `emojis`, Flex values such as colours and sizes.
 
+Faults (`inject`, or `POST /_fake/faults`) make LINE misbehave for some requests:
+- `status` alone (429, 5xx, any 4xx) answers it without doing the work, as a refusing LINE does; a 2xx
+  `status` does the work and answers that status.
+- `latency_ms` (`"latencyMs"`) waits before LINE looks at the request; with `after=True` (`"after": true`)
+  LINE does the work first and then waits: the request landed but the answer comes late (a client's
+  read time-out). With `after`, the work is always done, and a `status` given too is what the late answer says.
+- `body` (`"body"`) replaces the answer's body with this raw text, e.g. `inject(status=200, body="not json")`:
+  the work is done, the answer cannot be parsed.
+
 Control endpoints under /_fake/ (no auth, not recorded, never faulted) mirror the public methods.
 
 Speed (2-core dev machine, median of 5 runs): the validators are built once per spec file (39 ms) and
@@ -156,6 +165,13 @@ class Fault:
     until: float | None
     latency_ms: int
     paths: list[str] | None
+    after: bool = False  # wait after doing the work, not before
+    body: str | None = None  # raw answer body instead of LINE's
+
+    @property
+    def refuses(self) -> bool:
+        """Answer the status instead of doing the work (a LINE that refused the request)."""
+        return bool(self.status) and not self.after and not 200 <= self.status < 300
 
     def covers(self, path: str) -> bool:
         return self.paths is None or any(
@@ -455,14 +471,18 @@ class FakeLine:
         with self._lock:
             self._content[message_id] = (bytes(data), content_type)
 
-    def inject(self, status=None, count=None, seconds=None, latency_ms=0, paths=None):
+    def inject(self, status=None, count=None, seconds=None, latency_ms=0, paths=None, after=False, body=None):
         """The next `count` requests (or those within `seconds`, by clock; or all, until cleared) on
-        `paths` (exact, or a prefix; None for every LINE path) answer `status` and/or wait `latency_ms`."""
-        if status is None and not latency_ms:
-            raise ValueError("inject needs a status, a latency or both")
+        `paths` (exact, or a prefix; None for every LINE path) answer `status`, wait `latency_ms` (before the
+        work, or after it with `after`), and/or answer `body` as raw text (see the module docstring)."""
+        if status is None and not latency_ms and body is None:
+            raise ValueError("inject needs a status, a latency, a body or some of them")
+        if after and not latency_ms:
+            raise ValueError("after=True needs a latency_ms to wait after the work")
         until = None if seconds is None else self._clock() + seconds
         with self._lock:
-            self._faults.append(Fault(status, count, until, latency_ms, list(paths) if paths else None))
+            self._faults.append(Fault(status, count, until, latency_ms, list(paths) if paths else None,
+                                      bool(after), body))
 
     def clear_faults(self):
         with self._lock:
@@ -491,10 +511,21 @@ class FakeLine:
 
     def _answer_as_line(self, request: Request, request_id: str) -> Response:
         fault = self._take_fault(request.path)
-        if fault and fault.latency_ms:
+        if fault and fault.latency_ms and not fault.after:
             time.sleep(fault.latency_ms / 1000)
-        if fault and fault.status:
-            return status_answer(fault.status)
+        if fault and fault.refuses:
+            response = status_answer(fault.status)
+        else:
+            response = self._do_as_line(request, request_id)
+            if fault and fault.status:
+                response.status_code = fault.status
+        if fault and fault.body is not None:
+            response.set_data(fault.body.encode("utf-8"))
+        if fault and fault.latency_ms and fault.after:
+            time.sleep(fault.latency_ms / 1000)  # the work is done; only the answer is late
+        return response
+
+    def _do_as_line(self, request: Request, request_id: str) -> Response:
         try:
             if request.headers.get("Authorization") != f"Bearer {self._token()}":
                 raise LineError(401, STATUS_MESSAGES[401])
@@ -725,6 +756,8 @@ class FakeLine:
             body.get("seconds"),
             body.get("latencyMs", 0),
             body.get("paths"),
+            body.get("after", False),
+            body.get("body"),
         )
         return json_response(200, body)
 

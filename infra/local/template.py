@@ -110,6 +110,10 @@ class Template:
             allowed = spec.get("AllowedValues")
             if allowed is not None and str(value) not in [str(a) for a in allowed]:
                 raise TemplateError(f"parameter {name}={value!r} is not one of {allowed}")
+            pattern = spec.get("AllowedPattern")
+            if pattern is not None and not re.fullmatch(pattern, str(value)):  # CloudFormation matches it whole
+                raise TemplateError(f"parameter {name}={value!r} does not match {pattern!r}: "
+                                    f"{spec.get('ConstraintDescription', '')}".rstrip(": "))
             param_type = spec.get("Type", "String")
             if param_type == "CommaDelimitedList" or param_type.startswith("List<"):
                 values[name] = value if isinstance(value, list) else [v.strip() for v in str(value).split(",")]

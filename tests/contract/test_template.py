@@ -1,5 +1,6 @@
 """The template checked like code: each rule here is one a misconfiguration would break (RELIABILITY row 42)."""
 
+import fnmatch
 import re
 
 import pytest
@@ -170,3 +171,131 @@ def test_work_queues_are_high_throughput_fifo_per_chat():
         props = QUEUES[name]["Properties"]
         assert props["FifoQueue"] is True
         assert props["DeduplicationScope"] == "messageGroup" and props["FifoThroughputLimit"] == "perMessageGroupId"
+
+
+LINE_ENDPOINT = TEMPLATE["Parameters"]["LineApiEndpoint"]
+
+
+@pytest.mark.parametrize("url", ["", "https://api.line.me", "http://localhost:8080/_line", "http://127.0.0.1/_line"])
+def test_line_endpoint_allows_line_itself_https_and_plain_http_on_loopback(url):
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN matched whole, as CloudFormation does THEN empty (LINE),
+    https and loopback http are accepted."""
+    assert re.fullmatch(LINE_ENDPOINT["AllowedPattern"], url)
+
+
+def test_line_endpoint_accepts_the_local_stacks_fake_line():
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN the local stack's value for its fake LINE is matched
+    THEN it is accepted, and the local stack's own parameter check agrees with the runtime rule."""
+    from civic.line_api import safe_endpoint
+    from infra.local.devstack import fake_line_endpoint
+
+    assert re.fullmatch(LINE_ENDPOINT["AllowedPattern"], fake_line_endpoint(3000))
+    assert safe_endpoint(fake_line_endpoint(3000))
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.8:3000/_line", "http://localhost.example.com/",
+                                 "http://127.0.0.1@example.com/", "ftp://api.line.me", "https://"])
+def test_line_endpoint_refuses_plain_http_off_this_machine(url):
+    """GIVEN LineApiEndpoint's AllowedPattern WHEN plain http to another host, or no https, is matched
+    THEN it is refused with a description saying what is allowed (the token would travel in clear)."""
+    assert not re.fullmatch(LINE_ENDPOINT["AllowedPattern"], url)
+    assert "https" in LINE_ENDPOINT["ConstraintDescription"]
+
+
+ALARMS = of_type("AWS::CloudWatch::Alarm")
+KEYS = of_type("AWS::KMS::Key")
+ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
+
+
+def _alarm_topics() -> set[str]:
+    return {action["Ref"] for alarm in ALARMS.values() for kind in ALARM_ACTIONS
+            for action in alarm["Properties"].get(kind, []) if isinstance(action, dict) and "Ref" in action}
+
+
+def _key_of(topic: str) -> str | None:
+    """The template's KMS key that encrypts a topic (by !Ref or !GetAtt .Arn), or None."""
+    key = RESOURCES[topic]["Properties"].get("KmsMasterKeyId")
+    if not isinstance(key, dict):  # absent, or a literal such as alias/aws/sns
+        return None
+    name = key.get("Ref") or key.get("Fn::GetAtt", [None])[0]
+    return name if name in KEYS else None
+
+
+def _grants(statement: dict, principal: tuple[str, str], action: str) -> bool:
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    principals = statement["Principal"].get(principal[0], [])
+    principals = principals if isinstance(principals, list) else [principals]
+    return (statement["Effect"] == "Allow" and principal[1] in principals
+            and any(fnmatch.fnmatchcase(action, pattern) for pattern in actions))
+
+
+def test_every_alarm_notifies_the_alarm_topic():
+    """GIVEN every CloudWatch alarm WHEN its actions are read THEN it has alarm actions and every action of any
+    kind goes to AlarmTopic, the topic that reaches the configured address (row 49)."""
+    assert ALARMS
+    for name, alarm in ALARMS.items():
+        assert alarm["Properties"].get("AlarmActions"), f"{name} notifies no one"
+        for kind in ALARM_ACTIONS:
+            assert all(a == {"Ref": "AlarmTopic"} for a in alarm["Properties"].get(kind, [])), name
+
+
+def test_the_alarm_topic_is_encrypted_with_a_key_whose_policy_lets_cloudwatch_publish():
+    """GIVEN each topic an alarm notifies WHEN its encryption is read THEN its KmsMasterKeyId is a key of this
+    template whose policy lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, for this account
+    only; an AWS-managed key such as alias/aws/sns would silently drop every alarm (row 49)."""
+    for topic in _alarm_topics():
+        key = _key_of(topic)
+        assert key, f"{topic} is not encrypted with a key of this template"
+        statements = KEYS[key]["Properties"]["KeyPolicy"]["Statement"]
+        cloudwatch = ("Service", "cloudwatch.amazonaws.com")
+        for action in ("kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"):
+            granting = [s for s in statements if _grants(s, cloudwatch, action)]
+            assert granting, f"{key} does not let CloudWatch {action}"
+            assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+                       for s in granting)
+
+
+def test_the_alarm_key_rotates_and_the_account_administers_it():
+    """GIVEN the key of each alarm topic WHEN read THEN rotation is on and the account root may administer it
+    (without that statement nobody could ever change or delete the key)."""
+    for topic in _alarm_topics():
+        key = KEYS[_key_of(topic)]["Properties"]
+        assert key["EnableKeyRotation"] is True
+        root = ("AWS", {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"})
+        assert any(_grants(s, root, "kms:PutKeyPolicy") for s in key["KeyPolicy"]["Statement"])
+
+
+def test_every_staff_member_signs_in_with_a_totp_second_factor():
+    """GIVEN the staff user pool WHEN read THEN MFA is required (ON, quoted: YAML would read a bare ON as true)
+    for every user, by TOTP app only: Cognito cannot require it per group and every role reads personal data."""
+    pools = of_type("AWS::Cognito::UserPool")
+    assert pools
+    for name, pool in pools.items():
+        assert pool["Properties"]["MfaConfiguration"] == "ON", name
+        assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"], name
+
+
+SQS_DEFAULT_RETENTION_S = 345_600  # what AWS keeps when a queue sets no MessageRetentionPeriod (4 days)
+
+
+def _retention(name: str) -> int:
+    return int(QUEUES[name]["Properties"].get("MessageRetentionPeriod", SQS_DEFAULT_RETENTION_S))
+
+
+@pytest.mark.parametrize("name", sorted(QUEUES))
+def test_every_queue_says_how_long_it_keeps_messages(name):
+    """GIVEN any SQS queue of the template WHEN read THEN it sets MessageRetentionPeriod explicitly, so how long
+    an unprocessed event or message survives is a decision in the template, not a default."""
+    assert "MessageRetentionPeriod" in QUEUES[name]["Properties"], f"{name} keeps messages for AWS's default"
+
+
+@pytest.mark.parametrize("name", sorted(_dlq_names()))
+def test_every_dead_letter_queue_keeps_messages_longer_than_every_queue_that_redrives_into_it(name):
+    """GIVEN a DLQ and the queues whose RedrivePolicy targets it WHEN their retention is compared THEN the DLQ
+    keeps messages longer than each: a standard queue's message keeps its first enqueue time in the DLQ, so a
+    shorter DLQ would drop it early (FIFO resets that time; the rule holds for every queue)."""
+    sources = [q for q, queue in QUEUES.items()
+               if queue["Properties"].get("RedrivePolicy", {}).get("deadLetterTargetArn") == {"Fn::GetAtt": [name, "Arn"]}]
+    assert sources
+    for source in sources:
+        assert _retention(name) > _retention(source), f"{name} keeps messages no longer than {source}"

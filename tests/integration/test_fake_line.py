@@ -394,18 +394,57 @@ def test_injected_429_for_two_requests_then_success(line, messaging):
 
 def test_injected_latency_delays_the_answer(line, messaging):
     """GIVEN 300 ms latency injected for one request WHEN two pushes are sent
-    THEN the first takes at least 300 ms and still delivers, the second is fast."""
+    THEN the first takes at least 300 ms and still delivers, and the fault is spent on it."""
     line.inject(latency_ms=300, count=1)
 
     started = time.monotonic()
     messaging.push_message(text_push())
     slow = time.monotonic() - started
-    started = time.monotonic()
     messaging.push_message(text_push())
-    fast = time.monotonic() - started
 
-    assert slow >= 0.3 and fast < 0.3
+    assert slow >= 0.3  # a lower bound only: how fast the second is depends on the machine
+    assert line._take_fault("/v2/bot/message/push") is None
     assert len(line.received(CITIZEN)) == 2
+
+
+def test_injected_late_answer_comes_after_the_work_is_done(line, messaging):
+    """GIVEN 2 s of latency injected after the work for one push WHEN the SDK pushes with a 0.3 s read time-out
+    THEN the SDK gives up waiting, yet the citizen has the message: LINE took it and answered late."""
+    line.inject(latency_ms=2000, after=True, count=1, paths=[PUSH])
+
+    with pytest.raises(urllib3.exceptions.ReadTimeoutError):
+        messaging.push_message(text_push(), _request_timeout=(1, 0.3))
+
+    [received] = line.received(CITIZEN)
+    assert received["endpoint"] == "push"
+
+
+def test_injected_body_answers_200_that_cannot_be_parsed_after_delivering(line, base_url):
+    """GIVEN a fault of status 200 with the body "not json" for one push WHEN a push is sent
+    THEN the answer is 200 with exactly that body and a request id, and the citizen has the message."""
+    line.inject(status=200, body="not json", count=1, paths=[PUSH])
+
+    answer = urllib3.PoolManager().request("POST", base_url + PUSH, json={"to": CITIZEN, "messages": text_messages(1)},
+                                           headers={"Authorization": f"Bearer {TOKEN}"})
+
+    assert (answer.status, answer.data) == (200, b"not json")
+    [received] = line.received(CITIZEN)
+    assert received["request_id"] == answer.headers["x-line-request-id"]
+
+
+def test_control_endpoint_injects_a_late_answer_and_a_garbage_body(line, base_url, raw):
+    """GIVEN {"latencyMs": 2000, "after": true, "status": 200, "body": "not json"} posted to /_fake/faults
+    WHEN a push is sent with a 0.3 s read time-out THEN the client times out and the citizen has the message."""
+    raw("POST", "/_fake/faults",
+        {"latencyMs": 2000, "after": True, "status": 200, "body": "not json", "count": 1, "paths": [PUSH]},
+        token="")
+
+    with pytest.raises(urllib3.exceptions.ReadTimeoutError):
+        urllib3.PoolManager(retries=False).request(
+            "POST", base_url + PUSH, json={"to": CITIZEN, "messages": text_messages(1)},
+            headers={"Authorization": f"Bearer {TOKEN}"}, timeout=urllib3.Timeout(connect=1, read=0.3))
+
+    assert len(line.received(CITIZEN)) == 1
 
 
 def test_push_to_a_blocked_citizen_is_refused(line, messaging):
@@ -542,17 +581,14 @@ def test_control_endpoint_stores_content_with_its_content_type(raw):
     assert (status, headers["Content-Type"], fetched) == (200, "image/png", photo)
 
 
-def test_push_validates_and_answers_well_under_5_ms(line):
-    """GIVEN a push with one Thai text WHEN it goes through the whole WSGI app 300 times
-    THEN the mean time per request is under 5 ms."""
+def test_300_pushes_in_a_row_are_each_validated_and_recorded(line):
+    """GIVEN a push with one Thai text WHEN it goes through the whole WSGI app 300 times THEN every one is
+    accepted and recorded (its speed is a figure of make bench, not a test)."""
     client = Client(line)
     body = {"to": CITIZEN, "messages": text_messages(1)}
     headers = {"Authorization": f"Bearer {TOKEN}"}
 
-    started = time.perf_counter()
-    for _ in range(300):
-        client.post(PUSH, json=body, headers=headers)
-    mean_ms = (time.perf_counter() - started) / 300 * 1000
+    statuses = {client.post(PUSH, json=body, headers=headers).status_code for _ in range(300)}
 
-    assert mean_ms < 5
+    assert statuses == {200}
     assert len(line.received(CITIZEN)) == 300

@@ -3,14 +3,21 @@
 Requests are built with the SDK's models, which validate our plain-dict messages on the way out.
 Every answer is classified once, here, so callers never look at status codes:
   delivered   2xx, or 409 with x-line-accepted-request-id (the retry key was already accepted)
-  retryable   429, 5xx, time-outs and connection errors: try again later with the same retry key
+  retryable   429, 5xx, time-outs and connection errors: try again later with the same retry key.
+              `unanswered` when the request may have reached LINE (read time-out, connection dropped after
+              sending); not when it certainly did not (connect time-out, refused, name not resolved).
   rejected    any other 4xx: LINE will never accept this request; do not retry
-`LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server).
+A 2xx is delivered whatever its body: send calls read the raw answer (`_preload_content=False`), so a body
+the SDK cannot parse never turns a delivery into an error.
+`LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server); it must be
+https, or plain http to this machine, so the channel token never travels in clear.
+`LINE_READ_TIMEOUT_S` (default 10) is how long an answer is awaited once the request is sent.
 """
 
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 import urllib3
 from linebot.v3.messaging import (
@@ -24,13 +31,19 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
+    UserProfileResponse,
 )
 
 from civic import channel
 from civic.settings import settings
 
-TIMEOUT = (3.05, 10)  # connect, read (seconds)
+CONNECT_TIMEOUT_S = 3.05
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1b7c1e-2f43-4b38-9a5d-0c1e4d3b8a11")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+class InsecureEndpoint(ValueError):
+    """LINE_API_ENDPOINT would carry the channel token in clear over the network."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Answer:
     http_status: int | None
     request_id: str | None
     error: str | None = None
+    unanswered: bool = False  # sent, perhaps taken by LINE, but no answer came back
 
     @property
     def invalid_reply_token(self) -> bool:
@@ -57,9 +71,32 @@ def _client(token: str, host: str) -> ApiClient:
     return ApiClient(configuration)
 
 
-def _messaging(data: bool = False):
+def safe_endpoint(url: str) -> bool:
+    """https anywhere; plain http only to this machine (the local stack's fake LINE)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
+def _host(data: bool) -> str:
     base = settings().line_api_endpoint
-    host = base or ("https://api-data.line.me" if data else "https://api.line.me")
+    if not base:
+        return "https://api-data.line.me" if data else "https://api.line.me"
+    if not safe_endpoint(base):
+        raise InsecureEndpoint(f"LINE_API_ENDPOINT must be https:// or http:// to 127.0.0.1/localhost, not {base!r}")
+    return base
+
+
+def _timeout() -> tuple[float, float]:
+    return CONNECT_TIMEOUT_S, settings().line_read_timeout_s
+
+
+def _messaging(data: bool = False):
+    host = _host(data)  # before the token is read: it must not go to an endpoint we refuse
     client = _client(channel.access_token(), host)
     return MessagingApiBlob(client) if data else MessagingApi(client)
 
@@ -79,11 +116,17 @@ def _classify(exc: Exception) -> Answer:
         if status == 409 and accepted:
             return Answer("delivered", status, accepted)
         request_id = _header(exc.headers, "x-line-request-id")
-        if status == 429 or (status or 0) >= 500:
+        if not status:
+            # The SDK wraps a TLS failure as status 0: the handshake failed before any request, so try again.
+            return Answer("retryable", None, request_id, body[:500])
+        if status == 429 or status >= 500:
             return Answer("retryable", status, request_id, body[:500])
         return Answer("rejected", status, request_id, body[:500])
     if isinstance(exc, (urllib3.exceptions.HTTPError, OSError, TimeoutError)):
-        return Answer("retryable", None, None, f"{type(exc).__name__}: {exc}"[:500])
+        cause = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason else exc
+        # No connection, no request: LINE never saw it. Anything after connecting may have reached LINE.
+        never_sent = isinstance(cause, urllib3.exceptions.ConnectTimeoutError)  # also refused, DNS failure
+        return Answer("retryable", None, None, f"{type(cause).__name__}: {cause}"[:500], unanswered=not never_sent)
     raise exc
 
 
@@ -104,35 +147,46 @@ def _messages(messages: list[dict]) -> list[Message]:
     return [Message.from_dict(m) for m in messages]
 
 
+# Send calls take the raw answer: non-2xx still raise ApiException, a 2xx body is never parsed.
+RAW = {"_preload_content": False}
+
+
 def reply(reply_token: str, messages: list[dict]) -> Answer:
     request = ReplyMessageRequest(reply_token=reply_token, messages=_messages(messages))
-    return _call(lambda: _messaging().reply_message_with_http_info(request, _request_timeout=TIMEOUT))
+    return _call(lambda: _messaging().reply_message_with_http_info(request, _request_timeout=_timeout(), **RAW))
 
 
 def push(to: str, messages: list[dict], message_id: str) -> Answer:
     request = PushMessageRequest(to=to, messages=_messages(messages))
     return _call(lambda: _messaging().push_message_with_http_info(
-        request, x_line_retry_key=retry_key(message_id), _request_timeout=TIMEOUT))
+        request, x_line_retry_key=retry_key(message_id), _request_timeout=_timeout(), **RAW))
 
 
 def multicast(to: list[str], messages: list[dict], message_id: str) -> Answer:
     request = MulticastRequest(to=to, messages=_messages(messages))
     return _call(lambda: _messaging().multicast_with_http_info(
-        request, x_line_retry_key=retry_key(message_id), _request_timeout=TIMEOUT))
+        request, x_line_retry_key=retry_key(message_id), _request_timeout=_timeout(), **RAW))
 
 
 def show_loading(chat_id: str, seconds: int = 10) -> Answer:
     """The typing dots in a 1:1 chat while a worker takes more than a moment (5..60 s, a multiple of 5)."""
     request = ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=seconds)
-    return _call(lambda: _messaging().show_loading_animation_with_http_info(request, _request_timeout=TIMEOUT))
+    return _call(lambda: _messaging().show_loading_animation_with_http_info(
+        request, _request_timeout=_timeout(), **RAW))
 
 
 def profile(user_id: str) -> dict | None:
-    """displayName and language of a user, or None when LINE will not say (blocked, unknown)."""
+    """displayName and language of a user, or None when LINE will not say (blocked, unknown, unreadable)."""
     try:
-        answer = _messaging().get_profile(user_id, _request_timeout=TIMEOUT)
+        response = _messaging().get_profile_with_http_info(user_id, _request_timeout=_timeout(), **RAW)
     except Exception as exc:
         _classify(exc)  # re-raises what is not a LINE or network error
+        return None
+    try:
+        answer = UserProfileResponse.from_json(response.raw_data)
+    except ValueError:  # not JSON, or not a profile (pydantic's ValidationError is a ValueError)
+        return None
+    if answer is None:
         return None
     return {"displayName": answer.display_name, "language": answer.language}
 
@@ -140,7 +194,7 @@ def profile(user_id: str) -> dict | None:
 def content(message_id: str) -> tuple[bytes, str] | None:
     """The bytes a citizen sent (image, video, audio, file) and their content type, or None if gone."""
     try:
-        response = _messaging(data=True).get_message_content_with_http_info(message_id, _request_timeout=TIMEOUT)
+        response = _messaging(data=True).get_message_content_with_http_info(message_id, _request_timeout=_timeout())
     except Exception as exc:
         if _classify(exc).outcome == "retryable":
             raise

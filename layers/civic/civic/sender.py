@@ -2,11 +2,18 @@
 
 - A delivery already recorded as delivered or undeliverable is a no-op (a redelivered SQS record).
 - Reply when the token is younger than REPLY_TOKEN_MAX_AGE_S (LINE's tokens live about a minute).
-  If LINE says the token is invalid and our own earlier attempt crashed before recording its answer,
-  that attempt used the token: the citizen has the message. Otherwise the token was stale: push.
+- A reply of ours that got no answer (read time-out, connection dropped after sending; or we crashed
+  before recording the answer) may have used the single-use token. The delivery notes it, and from then
+  on the message is only ever replied: LINE's "invalid reply token" means that attempt landed, and there
+  is no fall-back push, even after the token's age limit. The retry comes soon (1–3 s) while the token is
+  young, so a reply that never reached LINE still goes out. A reply that certainly never reached LINE
+  (connect time-out, refused) keeps the usual rule: a stale token falls back to a push.
 - Push and multicast carry X-Line-Retry-Key = uuid5(message id); LINE's 409 means "already accepted".
 - 429, 5xx and time-outs raise RetryLater with a jittered back-off; other 4xx are recorded as
   undeliverable and not retried.
+
+Trade-off: an unanswered reply that in fact never reached LINE, whose retry also finds the token expired,
+is counted delivered and the citizen misses it; we accept that rather than risk a duplicate, billed push.
 """
 
 import os
@@ -20,6 +27,7 @@ from civic.settings import settings
 from civic.tables import deliveries
 
 BACKOFF_CAP_S = 300
+UNANSWERED_REPLY_RETRY_S = (1, 3)  # seconds: soon enough to reply again within the token's minute
 
 
 class RetryLater(Exception):
@@ -60,15 +68,23 @@ class RateLimiter:
 _limiter = RateLimiter(settings().send_rate_per_instance)
 
 
-def _finish(delivery, answer: line_api.Answer, billed: int) -> str:
+def _finish(delivery, answer: line_api.Answer, billed: int, soon: bool = False) -> str:
     if answer.outcome == "delivered":
         deliveries.finish(delivery, "delivered", answer.http_status, answer.request_id, billed=billed)
         return "delivered"
     deliveries.finish(delivery, "undeliverable" if answer.outcome == "rejected" else "retrying",
-                      answer.http_status, answer.request_id, error=answer.error)
+                      answer.http_status, answer.request_id, error=answer.error,
+                      reply_unanswered=answer.unanswered and delivery.endpoint == "reply")
     if answer.outcome == "retryable":
-        raise RetryLater(backoff(delivery.attempts or 1), answer)
+        raise RetryLater(random.randint(*UNANSWERED_REPLY_RETRY_S) if soon else backoff(delivery.attempts or 1),
+                         answer)
     return "undeliverable"
+
+
+def _our_reply_may_have_landed(earlier) -> bool:
+    """An earlier reply attempt got no answer (time-out, dropped) or died before recording one."""
+    return bool(earlier and (earlier.reply_unanswered_at is not None
+                             or (earlier.endpoint == "reply" and earlier.status == "sending")))
 
 
 def deliver(message: Outbound, now: float | None = None) -> str:
@@ -85,15 +101,17 @@ def deliver(message: Outbound, now: float | None = None) -> str:
     # After an erase, the delivery log must not name the citizen again.
     logged_as = privacy.pseudonym(message.to) if message.meta.get("pseudonymous") else message.to
     age = outbox.age_ms(message, now)
-    if age is not None and age < settings().reply_token_max_age_s * 1000:
-        crashed_mid_reply = bool(earlier and earlier.endpoint == "reply" and earlier.status == "sending")
+    fresh = age is not None and age < settings().reply_token_max_age_s * 1000
+    ours = _our_reply_may_have_landed(earlier)
+    if fresh or (ours and message.reply_token):
         earlier = deliveries.begin(message.id, logged_as, "reply", message.purpose, earlier)
         _limiter.acquire()
         answer = line_api.reply(message.reply_token, message.messages)
+        if answer.invalid_reply_token and ours:
+            # Tokens are single use and this one was ours alone: our earlier attempt delivered the message.
+            answer = line_api.Answer("delivered", answer.http_status, None)
         if not answer.invalid_reply_token:
-            return _finish(earlier, answer, billed=0)
-        if crashed_mid_reply:
-            return _finish(earlier, line_api.Answer("delivered", answer.http_status, None), billed=0)
+            return _finish(earlier, answer, billed=0, soon=answer.unanswered and fresh)
     delivery = deliveries.begin(message.id, logged_as, "push", message.purpose, earlier)
     _limiter.acquire()
     return _finish(delivery, line_api.push(message.to, message.messages, message.id), billed=1)

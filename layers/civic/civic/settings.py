@@ -33,6 +33,7 @@ class Settings:
     focus_hours: int               # how long a chat's focus (an open draft) lasts without news
     reply_token_max_age_s: int
     send_rate_per_instance: float
+    line_read_timeout_s: float     # how long LINE's answer is awaited once a request is sent
     # booking
     booking_services_table: str
     booking_slots_table: str
@@ -64,6 +65,7 @@ def settings() -> Settings:
         focus_hours=int(env("FOCUS_HOURS", "24")),
         reply_token_max_age_s=int(env("REPLY_TOKEN_MAX_AGE_S", "50")),
         send_rate_per_instance=float(env("LINE_SEND_RATE_PER_INSTANCE", "100")),
+        line_read_timeout_s=float(env("LINE_READ_TIMEOUT_S", "10")),
         booking_services_table=env("BOOKING_SERVICES_TABLE", "booking-services"),
         booking_slots_table=env("BOOKING_SLOTS_TABLE", "booking-slots"),
         bookings_table=env("BOOKINGS_TABLE", "bookings"),

@@ -70,6 +70,14 @@ def test_parameter_override_outside_allowed_values_is_refused():
         Template(INTRINSICS, REGION, {"Stage": "staging"})
 
 
+def test_parameter_override_outside_its_allowed_pattern_is_refused():
+    """GIVEN AgencyId allows lower-case letters, digits and hyphens
+    WHEN the stack is given AgencyId=Demo_Municipality
+    THEN loading fails and names the parameter and its constraint, as CloudFormation would."""
+    with pytest.raises(TemplateError, match="AgencyId.*lower-case letters"):
+        Template(INTRINSICS, REGION, {"AgencyId": "Demo_Municipality"})
+
+
 def test_globals_merge_into_functions_as_sam_does(template):
     """GIVEN Globals.Function with Timeout, Layers and Environment, and a function that sets its own
     WHEN the function's properties are read

@@ -2,7 +2,8 @@
 
 Items: message_id (key), recipient, endpoint (reply|push|multicast), status (sending|delivered|
 undeliverable), http_status, request_id (LINE's x-line-request-id or accepted-request-id), attempts,
-purpose, sent_at, expires_at (TTL: a year). A `quota#YYYY-MM` item counts billed messages per month.
+purpose, sent_at, reply_unanswered_at (when a reply of ours went unanswered: it may have used the token),
+expires_at (TTL: a year). A `quota#YYYY-MM` item counts billed messages per month.
 """
 
 import time
@@ -43,6 +44,7 @@ class Delivery(CivicModel):
     purpose = UnicodeAttribute(null=True)
     sent_at = NumberAttribute(null=True)
     billed = NumberAttribute(null=True)  # messages counted against the monthly quota (recipients of a push)
+    reply_unanswered_at = NumberAttribute(null=True)  # a retry in another invocation must not push after it
     by_recipient = ByRecipient()
 
 
@@ -67,14 +69,18 @@ def begin(message_id: str, recipient: str, endpoint: str, purpose: str, known: D
 
 
 def finish(delivery: Delivery, status: str, http_status: int | None, request_id: str | None,
-           error: str | None = None, billed: int = 0) -> None:
-    delivery.update(actions=[
+           error: str | None = None, billed: int = 0, reply_unanswered: bool = False) -> None:
+    """Record LINE's answer. `reply_unanswered` notes, for good, that this reply attempt got no answer."""
+    actions = [
         Delivery.status.set(status),
         Delivery.http_status.set(http_status),
         Delivery.request_id.set(request_id),
         Delivery.error.set(error),
         Delivery.billed.set(billed),
-    ])
+    ]
+    if reply_unanswered:
+        actions.append(Delivery.reply_unanswered_at.set(time.time()))
+    delivery.update(actions=actions)
     if billed:
         month = time.strftime("%Y-%m", time.gmtime())
         Delivery(f"quota#{month}").update(actions=[Delivery.billed.add(billed)])
