@@ -105,7 +105,7 @@ def _routed(events: list[dict], focus: dict[str, str]) -> tuple[list[tuple[dict,
     for event in events:
         chat = webhook.chat_id(event)
         routed.append((event, webhook.route(event, focus.get(chat))))
-        taker = webhook.takes_focus(event)
+        taker = webhook.takes_focus(event, focus.get(chat))
         if taker:
             focus[chat] = changes[chat] = taker
     return routed, changes

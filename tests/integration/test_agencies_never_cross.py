@@ -13,7 +13,9 @@ import pytest
 
 from civic import thai
 from civic.booking import ledger, rules
-from civic.tables import bookings, citizens
+from civic.handover import desk
+from civic.tables import bookings, chats, citizens
+from civic.tables import faq as faq_table
 from civic.thai import BANGKOK
 from tests.integration.booking.conftest import LambdaContext, load_handler, make_service, user
 from tests.moto_stack import RESOURCES, moto_stack, table_name
@@ -49,7 +51,12 @@ def _side(agency: str, fields: dict) -> dict:
     ledger.join_waitlist(people["waiting"], service, f"{agency}#id-card@{TODAY:%Y%m%d}0800",
                          int(_at(TODAY, 8).timestamp()), None, yesterday)
     held["tomorrow"] = _book(service, people["tomorrow"], TOMORROW, "1000", yesterday)
-    return {"service": service, "people": people, "bookings": held}
+    people["chatting"] = user()
+    chat, _ = desk.open_chat(agency, people["chatting"], int(yesterday.timestamp() * 1000))
+    faq_table.FaqEntry(agency, faq_table.entry_key("water-bill"), questions_th=["จ่ายค่าน้ำที่ไหน"],
+                       answer_th=f"ที่{fields.get('branch_th', 'สำนักงานเขตตัวอย่าง')}", answer_en="At the office").save()
+    faq_table.count_miss(agency, "0123456789abcdef", "แมวหาย", "th", yesterday.timestamp())
+    return {"service": service, "people": people, "bookings": held, "chat": chat}
 
 
 def _items_of(agency: str) -> dict[str, list[str]]:
@@ -89,9 +96,11 @@ def _api():
     return load_handler("agency_api", "agency_api")
 
 
-def _operations() -> list[tuple[str, str]]:
+def _operations() -> list[tuple[str, str, bool]]:
+    """(method, path, takes a body) of every operation of the agency API's OpenAPI document."""
     schema = _api().app.get_openapi_schema()
-    return sorted((method.upper(), path) for path, item in schema.paths.items()
+    return sorted((method.upper(), path, getattr(item, method).requestBody is not None)
+                  for path, item in schema.paths.items()
                   for method in ("get", "put", "post", "delete", "patch") if getattr(item, method, None))
 
 
@@ -104,6 +113,11 @@ BODIES = {
         "thai_holidays": False, "horizon_days": 2},
     ("POST", "/agency/booking/services/{service_id}/days/{day}/close"): {"reason": "ปิดปรับปรุง"},
     ("POST", "/agency/booking/services/{service_id}/days/{day}/slots/{start}/close"): {"reason": "ไฟฟ้าดับ"},
+    ("POST", "/agency/chats/{chat_id}/messages"): {"request_id": "twin-answer-1", "text": "สวัสดีค่ะ"},
+    ("PUT", "/agency/faq/{entry_id}"): {"questions_th": ["จ่ายค่าน้ำที่ไหน"], "answer_th": "ช่อง 2",
+                                         "answer_en": "Counter 2"},
+    ("PUT", "/agency/profile"): {"name_th": "เทศบาลตัวอย่าง", "name_en": "Demo Municipality",
+                                 "office_hours": {"mon": [{"opens": "08:30", "closes": "16:30"}]}},
 }
 
 
@@ -131,15 +145,17 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     they were, and no B citizen is told anything; A's own records were acted on (the routes ran)."""
     names, sides = twins
     b_ref = sides[B]["bookings"]["first"].ref
-    samples = {"service_id": "id-card", "day": TODAY.isoformat(), "start": "0800", "ref": b_ref}
+    b_chat = sides[B]["chat"]
+    samples = {"service_id": "id-card", "day": TODAY.isoformat(), "start": "0800", "ref": b_ref,
+               "chat_id": f"{b_chat.user_id}~{int(b_chat.opened_at):013d}", "entry_id": "water-bill",
+               "digest": "0123456789abcdef"}
     before = _items_of(B)
 
     answers = {}
-    for method, path in _operations():
+    for method, path, takes_body in _operations():
         if path == "/agency/openapi.json":
             continue
-        if method in ("PUT", "POST") and (method, path) not in BODIES and "{ref}" not in path \
-                and not path.endswith("/queue/next"):
+        if takes_body and (method, path) not in BODIES:
             pytest.fail(f"{method} {path} has no sample body in BODIES: add one so this route is covered")
         concrete = path.format(**{k: v for k, v in samples.items() if "{" + k + "}" in path})
         answers[(method, path)] = _call(method, concrete, A, body=copy.deepcopy(BODIES.get((method, path))))
@@ -149,8 +165,9 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     for (method, path), (status, body) in answers.items():
         assert status < 500, f"{method} {path} → {status} {body[:200]}"
         assert not [m for m in b_marks if m in body], f"{method} {path} answered with B's data: {body[:300]}"
-    reaching_b_by_ref = [k for k in answers if "{ref}" in k[1]]
-    assert reaching_b_by_ref and all(answers[k][0] == 404 for k in reaching_b_by_ref)
+    reaching_b_by_id = [k for k in answers if "{ref}" in k[1] or "{chat_id}" in k[1]]
+    assert reaching_b_by_id and all(answers[k][0] == 404 for k in reaching_b_by_id), \
+        {k: answers[k][0] for k in reaching_b_by_id}
     assert _items_of(B) == before
     told = {m["to"] for m in _outbox(names["OutboxQueue"]) if isinstance(m["to"], str)}
     assert not told & set(sides[B]["people"].values())

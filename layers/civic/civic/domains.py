@@ -25,13 +25,20 @@ class Domain:
     queue_env: str                     # the environment variable holding the domain's FIFO queue URL
     keywords: dict[str, str] = field(default_factory=dict)  # typed text (lower-cased, stripped) → action
     # While this domain holds a chat's focus (a draft waiting for text, a photo, a place), the intake sends it
-    # these message types. It takes the focus when the citizen taps one of `focus_actions`.
+    # these message types. It takes the focus when the citizen taps, or types the keyword of, one of
+    # `focus_actions`. An exclusive focus (a person answering) takes every message, keywords included.
     focus_messages: frozenset[str] = frozenset()
     focus_actions: frozenset[str] = frozenset()
+    focus_exclusive: bool = False
     menu: tuple[MenuEntry, ...] = ()
     # module → the template resources whose personal data it exports and erases (civic.privacy)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a module with open_records(agency_id, user_id, lang) -> list[dict]: what staff see beside a chat
+    summary: str | None = None
 
+
+# What a citizen may send in LINE; a chat handed over to staff takes all of it.
+MESSAGE_TYPES = frozenset({"text", "image", "video", "audio", "file", "location", "sticker"})
 
 DOMAINS: tuple[Domain, ...] = (
     Domain(
@@ -40,6 +47,16 @@ DOMAINS: tuple[Domain, ...] = (
                   "คิวของฉัน": "mine", "การจองของฉัน": "mine", "my bookings": "mine"},
         menu=(MenuEntry("menu_booking", "start"), MenuEntry("menu_my_bookings", "mine")),
         holders={"civic.booking.my_data": ("BookingsTable", "BookingWaitlistTable", "QueueTicketsTable")},
+        summary="civic.booking.my_data",
+    ),
+    Domain(
+        # A person at the agency answers the chat; the bot stays silent until it is handed back.
+        "handover", "hd", "HANDOVER_QUEUE_URL",
+        keywords={"ติดต่อเจ้าหน้าที่": "ask", "คุยกับเจ้าหน้าที่": "ask", "ขอคุยกับเจ้าหน้าที่": "ask",
+                  "contact staff": "ask", "talk to a person": "ask", "talk to staff": "ask"},
+        focus_messages=MESSAGE_TYPES, focus_actions=frozenset({"ask"}), focus_exclusive=True,
+        menu=(MenuEntry("menu_contact_staff", "ask"),),
+        holders={"civic.handover.my_data": ("ChatsTable", "ChatMediaBucket")},
     ),
     Domain(
         "citizen", "ct", "CITIZEN_QUEUE_URL",
@@ -72,6 +89,11 @@ def keyword(text: str) -> tuple[str, str] | None:
 def menu() -> list[tuple[str, MenuEntry]]:
     """The help menu's entries, (domain, entry), in registry order."""
     return [(d.name, entry) for d in DOMAINS for entry in d.menu]
+
+
+def summaries() -> list[tuple[str, str]]:
+    """(domain, module) of every domain that shows staff a citizen's open records."""
+    return [(d.name, d.summary) for d in DOMAINS if d.summary]
 
 
 def holders() -> dict[str, tuple[str, ...]]:

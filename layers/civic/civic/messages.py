@@ -32,6 +32,11 @@ def text(body: str, quick_replies: list[dict] | None = None) -> dict:
     return message
 
 
+def image(url: str, preview_url: str | None = None) -> dict:
+    """A photo (LINE fetches both URLs over HTTPS; the preview may be the same image)."""
+    return {"type": "image", "originalContentUrl": url, "previewImageUrl": preview_url or url}
+
+
 def flex(alt_text: str, contents: dict, quick_replies: list[dict] | None = None) -> dict:
     message = {"type": "flex", "altText": cut(alt_text, ALT_TEXT_MAX, measure=len), "contents": contents}
     if quick_replies:

@@ -17,6 +17,9 @@ NOT_PERSONAL = {
     "IdempotencyTable": "hashes of events and the purposes of what was sent",
     "BookingServicesTable": "an agency's services and calendars",
     "BookingSlotsTable": "seat counters per slot",
+    "AgencyProfilesTable": "an agency's names, office hours and chat settings",
+    "FaqTable": "an agency's questions and answers; unanswered questions are kept without any LINE id, scrubbed of "
+                "phone and ID numbers, 90 days",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

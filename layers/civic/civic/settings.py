@@ -42,6 +42,12 @@ class Settings:
     queue_tickets_table: str
     booking_offer_minutes: int     # how long a freed seat is held for the first waiting citizen
     booking_retention_days: int    # bookings, waitlist entries and tickets are kept this long after the slot
+    # the agency's side: its profile, chats with staff, FAQ
+    agency_profiles_table: str
+    chats_table: str
+    chat_media_bucket: str
+    chat_retention_days: int       # chats with staff (and their photos) are kept this long
+    faq_table: str
 
 
 def settings() -> Settings:
@@ -73,6 +79,11 @@ def settings() -> Settings:
         queue_tickets_table=env("QUEUE_TICKETS_TABLE", "queue-tickets"),
         booking_offer_minutes=int(env("BOOKING_OFFER_MINUTES", "15")),
         booking_retention_days=int(env("BOOKING_RETENTION_DAYS", "90")),
+        agency_profiles_table=env("AGENCY_PROFILES_TABLE", "agency-profiles"),
+        chats_table=env("CHATS_TABLE", "chats"),
+        chat_media_bucket=env("CHAT_MEDIA_BUCKET", ""),
+        chat_retention_days=int(env("CHAT_RETENTION_DAYS", "90")),
+        faq_table=env("FAQ_TABLE", "faq"),
     )
 
 

@@ -5,6 +5,7 @@ Every clock reading in the product goes through here, in Asia/Bangkok (Lambda ru
 
 from datetime import date, datetime, time, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -57,3 +58,20 @@ def minutes(n: int, lang: str = "th") -> str:
         return (f"{hours} ชั่วโมง " if hours else "") + (f"{mins} นาที" if mins or not hours else "").strip()
     parts = ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if mins or not hours else [])
     return " ".join(parts)
+
+
+@cache
+def _holidays(year: int):
+    import holidays  # lazy: ~0.1 s, and only calendars need it
+
+    return holidays.Thailand(years=year, language="th")
+
+
+def holiday(d: date) -> str | None:
+    """The Thai public holiday on this day (substitution days included), its Thai name; or None."""
+    return _holidays(d.year).get(d)
+
+
+def working_day(d: date) -> bool:
+    """Monday to Friday and not a Thai public holiday: the days government offices count."""
+    return d.weekday() < 5 and not holiday(d)

@@ -90,23 +90,34 @@ def route(event: dict, focus: str | None = None) -> str:
     if kind == "postback":
         return postback.domain_of(postback_data(event)) or domains.FALLBACK
     if kind == "message":
+        focused = domains.BY_NAME.get(focus or "")
+        takes = bool(focused) and message_of(event).get("type") in focused.focus_messages
+        if takes and focused.focus_exclusive:
+            return focused.name  # a person is answering: everything the citizen sends is for them
         said = typed_text(event)
         found = domains.keyword(said) if said is not None else None
         if found:
             return found[0]
-        focused = domains.BY_NAME.get(focus or "")
-        if focused and message_of(event).get("type") in focused.focus_messages:
+        if takes:
             return focused.name
     return domains.FALLBACK
 
 
-def takes_focus(event: dict) -> str | None:
-    """The domain this event hands the chat's focus to: a postback that opens a draft (e.g. "report a
-    problem"), so the text, photos and place the citizen sends next reach that domain, in order."""
-    if event.get("type") != "postback":
+def takes_focus(event: dict, focus: str | None = None) -> str | None:
+    """The domain this event hands the chat's focus to: a postback (or typed keyword) that opens a draft
+    (e.g. "report a problem") or asks for a person, so what the citizen sends next reaches that domain,
+    in order. Nothing moves an exclusive focus but the domain holding it."""
+    held = domains.BY_NAME.get(focus or "")
+    if held and held.focus_exclusive:
         return None
-    try:
-        data = postback.decode(postback_data(event) or "")
-    except postback.PostbackError:
-        return None
-    return data.domain if data.action in domains.get(data.domain).focus_actions else None
+    if event.get("type") == "postback":
+        try:
+            data = postback.decode(postback_data(event) or "")
+        except postback.PostbackError:
+            return None
+        return data.domain if data.action in domains.get(data.domain).focus_actions else None
+    said = typed_text(event) if event.get("type") == "message" else None
+    found = domains.keyword(said) if said is not None else None
+    if found and found[1] in domains.get(found[0]).focus_actions:
+        return found[0]
+    return None

@@ -1,5 +1,5 @@
-""""Delete my data" leaves nothing behind (RELIABILITY rows 37, 38, 50): a citizen who followed, consented, booked
-and took a copy of their data erases it; then every table, index and bucket of template.yaml is scanned for
+""""Delete my data" leaves nothing behind (RELIABILITY rows 37, 38, 50): a citizen who followed, consented, booked,
+talked with staff (sending a photo) and took a copy of their data erases it; then every table, index and bucket of template.yaml is scanned for
 their LINE id and display name (tests/trace.py, so tables added later are scanned too)."""
 
 import json
@@ -23,6 +23,16 @@ def dev():
     stack.stop()
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _export(citizen: Citizen) -> tuple[str, dict]:
     (card,) = citizen.say("ข้อมูลของฉัน")
     (answer,) = citizen.tap(button(card, "1/ct/export"))
@@ -41,7 +51,14 @@ def test_after_an_erase_no_table_index_or_bucket_holds_the_citizen(dev):
     citizen.tap("1/ct/consent?v=1")
     card = citizen.book()
     assert "จองคิวสำเร็จ" in words(card)
+    citizen.say("ติดต่อเจ้าหน้าที่")  # a chat with staff, with a photo in it
+    dev.line.put_content("700000000000000099", _png(), "image/png")
+    assert wh.post(dev.url, dev.channel_secret, [wh.event("message", citizen.user, message={
+        "type": "image", "id": "700000000000000099", "contentProvider": {"type": "line"}})])[0] == 200
+    dev.stack.drain()
+    citizen.tap("1/hd/end")
     url, copy = _export(citizen)
+    assert copy["records"]["handover"]["my_data"]
     assert copy["records"]["booking"]["my_data"] and copy["records"]["citizen"]["citizens"][0]["display_name"] == name
     dev.stack.drain()
     assert traces([citizen.user, name], dev.stack.resource)  # the scan sees them before …

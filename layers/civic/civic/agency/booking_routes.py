@@ -20,7 +20,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from civic import thai
-from civic.agency import audit, identity
+from civic.agency import audit, identity, week
+from civic.agency.week import OpeningHours
 from civic.booking import calendar, rules, staff, tickets
 from civic.booking.calendar import Calendar
 from civic.tables import booking_services as services
@@ -34,7 +35,6 @@ Day = Annotated[date, Path(description="ISO date, Asia/Bangkok")]
 Clock = Annotated[str, Path(pattern=r"^([01][0-9]|2[0-3])[0-5][0-9]$", description="slot start HHMM")]
 Ref = Annotated[str, Path(pattern=r"^[A-Za-z0-9 -]{10,20}$", description="booking reference, e.g. BK-7F3K9-QXH2M")]
 Document = Annotated[str, Field(min_length=1, max_length=200)]
-HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 # ---------------------------------------------------------------- bodies and answers
@@ -55,11 +55,6 @@ class ServiceIn(BaseModel):
     active: bool = True
 
 
-class OpeningHours(BaseModel):
-    opens: str = Field(pattern=HHMM, examples=["08:30"])
-    closes: str = Field(pattern=HHMM, examples=["12:00"])
-
-
 class CalendarIn(BaseModel):
     hours: dict[str, list[OpeningHours]] = Field(description="weekday (mon … sun) → opening ranges")
     slot_minutes: int = Field(30, ge=5, le=480)
@@ -74,17 +69,8 @@ class CalendarIn(BaseModel):
 
     @field_validator("hours")
     @classmethod
-    def _weekdays(cls, hours):
-        unknown = set(hours) - set(calendar.WEEKDAYS)
-        if unknown:
-            raise ValueError(f"unknown weekdays: {sorted(unknown)}")
-        for day, ranges in hours.items():
-            if len(ranges) > 6:
-                raise ValueError(f"{day}: at most 6 opening ranges")
-            for r in ranges:
-                if r.opens >= r.closes:
-                    raise ValueError(f"{day}: opens {r.opens} is not before closes {r.closes}")
-        return hours
+    def _week(cls, hours):
+        return week.checked(hours)
 
     @model_validator(mode="after")
     def _seats(self):

@@ -6,11 +6,8 @@ Pure: dates and times in, slot plans out; every clock reading is Asia/Bangkok.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
-import holidays
-
-from civic.thai import BANGKOK
+from civic.thai import BANGKOK, holiday
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_SHARDS = 20
@@ -116,16 +113,6 @@ def parse_slot_id(value: str) -> tuple[str, str, date, time]:
 
 def _clock(text: str) -> time:
     return time.fromisoformat(text)
-
-
-@cache
-def _thai_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.Thailand(years=year, language="th")
-
-
-def holiday(d: date) -> str | None:
-    """The Thai public holiday on this day (substitution days included), or None."""
-    return _thai_holidays(d.year).get(d)
 
 
 def is_open(calendar: Calendar, d: date) -> bool:

@@ -8,9 +8,18 @@ their bookings, booking counts and waitlist entries, and takes their LINE id off
 
 from civic import thai
 from civic.booking import ledger, notices, rules, tickets
+from civic.tables import booking_services
 from civic.tables import booking_waitlist as waitlist
 from civic.tables import bookings
 from civic.tables.queue_tickets import QueueTicket
+
+
+def open_records(agency_id: str, user_id: str, lang: str) -> list[dict]:
+    """The citizen's active bookings with this agency, for staff answering their chat."""
+    names = {s.service_id: s.name(lang) for s in booking_services.of_agency(agency_id)}
+    return [{"kind": "booking", "ref": b.ref, "title": names.get(b.service_id, b.service_id), "status": b.status,
+             "at": thai.moment(rules.epoch_to_local(b.starts_at), lang)}
+            for b in bookings.of_citizen(user_id) if b.agency_id == agency_id and b.status in rules.ACTIVE]
 
 
 def export_citizen(user_id: str) -> list[dict]:

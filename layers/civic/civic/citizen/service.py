@@ -9,8 +9,8 @@ import time
 from aws_lambda_powertools import Logger
 
 from civic import domains, i18n, line_api, outbox, postback, privacy, webhook
+from civic.citizen import answers, exports
 from civic.citizen import chat as citizen_chat
-from civic.citizen import exports
 from civic.settings import settings
 from civic.tables import citizens
 
@@ -65,6 +65,11 @@ def _act(user: str, lang: str, choice: postback.Postback, event: dict) -> tuple[
             return "erase-cancelled", citizen_chat.erase_cancelled(lang)
         case "help":
             return "help", citizen_chat.help_menu(lang)
+        case "faq":
+            entry = choice.params.get("e", "")
+            if not entry.replace("-", "").isalnum() or len(entry) > 40:
+                raise postback.PostbackError("bad faq entry")
+            return answers.feedback(lang, entry, choice.int_param("h", low=0, high=1) == 1)
     return "postback-invalid", citizen_chat.invalid_postback(lang)
 
 
@@ -77,11 +82,15 @@ def _my_data(user: str, lang: str) -> list[dict]:
 
 def _on_message(user: str, event: dict) -> tuple[str, list[dict]]:
     lang = _language(user)
-    found = domains.keyword(webhook.typed_text(event) or "")
-    if found == ("citizen", "mydata"):
-        return "my-data", _my_data(user, lang)
-    understood = found is not None and found[0] == "citizen"
-    return ("help" if understood else "not-understood"), citizen_chat.help_menu(lang, understood)
+    said = webhook.typed_text(event)
+    found = domains.keyword(said or "")
+    if found is not None:
+        answers.understood(user)
+        return ("my-data", _my_data(user, lang)) if found == ("citizen", "mydata") else \
+            ("help", citizen_chat.help_menu(lang))
+    if said and said.strip():
+        return answers.to_free_text(user, lang, said)
+    return "not-understood", citizen_chat.help_menu(lang, understood=False)  # a sticker, a photo out of context
 
 
 def handle(envelope: dict) -> list[str]:

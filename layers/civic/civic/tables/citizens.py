@@ -30,6 +30,12 @@ def find(user_id: str) -> Citizen | None:
     return get_alive(Citizen, user_id)
 
 
+def language_of(user_id: str) -> str:
+    """The language the citizen reads: theirs if known, else Thai."""
+    citizen = find(user_id)
+    return citizen.language if citizen and citizen.language in ("th", "en") else "th"
+
+
 def follow(user_id: str, display_name: str | None, language: str, at: float) -> Citizen:
     """Record a (re)follow. The name is kept only once consent is granted, so it waits on the item unset."""
     citizen = find(user_id) or Citizen(user_id)
