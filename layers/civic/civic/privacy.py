@@ -17,6 +17,7 @@ NOT_PERSONAL = {
     "IdempotencyTable": "hashes of events and the purposes of what was sent",
     "BookingServicesTable": "an agency's services and calendars",
     "BookingSlotsTable": "seat counters per slot",
+    "RichMenusTable": "an agency's rich-menu configuration and the id of the LINE rich menu published from it",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

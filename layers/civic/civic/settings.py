@@ -42,6 +42,8 @@ class Settings:
     queue_tickets_table: str
     booking_offer_minutes: int     # how long a freed seat is held for the first waiting citizen
     booking_retention_days: int    # bookings, waitlist entries and tickets are kept this long after the slot
+    # rich menu
+    rich_menus_table: str
 
 
 def settings() -> Settings:
@@ -73,6 +75,7 @@ def settings() -> Settings:
         queue_tickets_table=env("QUEUE_TICKETS_TABLE", "queue-tickets"),
         booking_offer_minutes=int(env("BOOKING_OFFER_MINUTES", "15")),
         booking_retention_days=int(env("BOOKING_RETENTION_DAYS", "90")),
+        rich_menus_table=env("RICH_MENUS_TABLE", "rich-menus"),
     )
 
 
