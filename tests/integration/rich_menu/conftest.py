@@ -16,22 +16,27 @@ AGENCY = "demo-municipality"
 
 
 @pytest.fixture
-def line(monkeypatch):
+def names():
+    """The template's tables, buckets and queues in moto: logical id → physical name (queue URL)."""
+    with moto_stack() as found:
+        yield found
+
+
+@pytest.fixture
+def line(names, monkeypatch):
     """The fake LINE on a loopback port, the functions' LINE_API_ENDPOINT pointing at it, the tables in moto."""
-    with moto_stack():
-        fake = FakeLine(TOKEN)
-        server = make_server("127.0.0.1", 0, fake, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        thread.start()
-        monkeypatch.setenv("LINE_API_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-        monkeypatch.setattr(channel, "access_token", lambda: TOKEN)
-        current.forget()
-        try:
-            yield fake
-        finally:
-            server.shutdown()
-            thread.join()
-            current.forget()
+    fake = FakeLine(TOKEN)
+    server = make_server("127.0.0.1", 0, fake, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    monkeypatch.setenv("LINE_API_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setattr(channel, "access_token", lambda: TOKEN)
+    monkeypatch.setattr(channel, "refresh", lambda: False)  # the token is this one; a 401 is not a rotation
+    current.forget()
+    yield fake
+    server.shutdown()
+    thread.join()
+    current.forget()
 
 
 def calls(line: FakeLine, since: int = 0) -> list[str]:
