@@ -13,7 +13,7 @@ import pytest
 
 from civic import thai
 from civic.booking import ledger, rules
-from civic.tables import bookings, citizens
+from civic.tables import bookings, citizens, rich_menus
 from civic.thai import BANGKOK
 from tests.integration.booking.conftest import LambdaContext, load_handler, make_service, user
 from tests.moto_stack import RESOURCES, moto_stack, table_name
@@ -49,6 +49,8 @@ def _side(agency: str, fields: dict) -> dict:
     ledger.join_waitlist(people["waiting"], service, f"{agency}#id-card@{TODAY:%Y%m%d}0800",
                          int(_at(TODAY, 8).timestamp()), None, yesterday)
     held["tomorrow"] = _book(service, people["tomorrow"], TOMORROW, "1000", yesterday)
+    # Both configure their rich menu with the same entry ids (civic.tables.rich_menus).
+    rich_menus.save_config(agency, ["citizen.mydata"], ["booking.mine"], yesterday.timestamp())
     return {"service": service, "people": people, "bookings": held}
 
 

@@ -32,6 +32,7 @@ def take(out: Path, width: int = 1240, height: int = 900) -> Path:
             thai.tap_rich_menu("menu_booking")
             thai.wait_for_bot(t("th", "bk_pick"), before)
             page.evaluate("() => document.querySelectorAll('.log').forEach((log) => log.scrollTop = log.scrollHeight)")
+            page.mouse.move(0, 0)  # no hover on a tile
             page.wait_for_timeout(500)  # the last image decodes
             out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out))

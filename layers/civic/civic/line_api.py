@@ -12,6 +12,8 @@ the SDK cannot parse never turns a delivery into an error.
 `LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server); it must be
 https, or plain http to this machine, so the channel token never travels in clear.
 `LINE_READ_TIMEOUT_S` (default 10) is how long an answer is awaited once the request is sent.
+Rich-menu calls (validate, create, image, default, list, delete) are classified the same way; those that
+read an answer carry its JSON in `Answer.body`.
 """
 
 import json

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from civic.i18n import t
+from civic.rich_menu import menu
 from infra.local.simulator.browser import Phone
 
 pytestmark = pytest.mark.e2e
@@ -69,3 +70,18 @@ def test_a_citizen_uses_the_rich_menu_and_the_composer_by_keyboard(page):
     phone.wait_for_bot(t("th", "help_with_menu"), before)
     assert outline not in ("", "none")
     expect(phone.root.get_by_test_id("say")).to_have_value("")
+
+
+def test_on_a_phone_sized_screen_the_chat_fills_the_width_and_the_menu_is_easy_to_tap(page):
+    """GIVEN a 390×844 screen (a phone) WHEN a citizen adds the account THEN their chat spans the screen's width
+    with nothing wider than it, and every rich-menu area is at least 44×44 CSS pixels (a thumb's target)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone = Phone.add(page, "ยายสม", "th")
+    phone.follow()
+
+    assert round(phone.root.bounding_box()["width"]) == 390
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+    areas = phone.root.locator(".rich-menu-areas button")
+    expect(areas).to_have_count(len(menu.resolve()))
+    for box in (a.bounding_box() for a in areas.all()):
+        assert box["width"] >= 44 and box["height"] >= 44

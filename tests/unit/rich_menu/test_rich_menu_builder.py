@@ -4,10 +4,10 @@ LINE's limits, and an image at LINE's size whose Thai labels are drawn as real g
 import io
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image
 
 from civic import domains, postback
-from civic.rich_menu import drawing, menu
+from civic.rich_menu import drawing, menu, typeset
 from infra.local.fake_line import FakeLine
 from infra.local.fake_line_rich_menus import menu_limits
 
@@ -109,32 +109,51 @@ def test_the_image_is_a_png_of_the_menus_size_under_one_megabyte(count):
     assert len(data) <= 1_000_000
 
 
-def _ink(text: str, weight: str = "Bold", size: int = 120) -> Image.Image:
-    face = drawing.font(weight, size)
-    image = Image.new("L", (size * (len(text) + 2), size * 3), 0)
-    from PIL import ImageDraw
-
-    ImageDraw.Draw(image).text((size, size), text, font=face, fill=255)
-    return image
+def _ink_box(text: str, weight: str = "Bold", size: int = 120) -> tuple[int, int, int, int]:
+    """The line's ink box, in pixels from its origin on the baseline: (left, top, right, bottom)."""
+    ink = typeset.ink(typeset.shape(text, weight, size))
+    left, top, right, bottom = ink.image.getbbox()
+    return ink.left + left, ink.top + top, ink.left + right, ink.top + bottom
 
 
-def test_every_thai_and_english_label_is_drawn_with_real_glyphs_not_missing_boxes():
-    """GIVEN every label of the registry's entries WHEN each character is drawn in the menu's fonts THEN it leaves
-    ink, and not the same ink as a character Sarabun lacks (the "tofu" box a missing font would draw)."""
-    for weight, texts in (("Bold", [e.thai for e in menu.resolve()]), ("Medium", [e.english for e in menu.resolve()])):
-        missing = _ink("\u4e2d", weight)  # a Chinese character: not in Sarabun, drawn as its missing-glyph box
-        for char in {c for text in texts for c in text if not c.isspace()}:
-            drawn = _ink(char, weight)
-            assert drawn.getbbox() is not None, char
-            assert ImageChops.difference(drawn, missing).getbbox() is not None, f"{char!r} is drawn as a box"
+def test_every_thai_and_english_label_has_real_glyphs_and_leaves_ink():
+    """GIVEN every label of the registry's entries WHEN set in the menu's fonts THEN Sarabun has a glyph for each
+    character (none would be drawn as the missing-glyph box), and each label leaves ink."""
+    for weight, texts in ((drawing.THAI, [e.thai for e in menu.resolve()]),
+                          (drawing.ENGLISH, [e.english for e in menu.resolve()])):
+        for text in texts:
+            assert typeset.missing(text, weight) == [], text
+            assert typeset.ink(typeset.shape(text, weight, 80)).image.getbbox() is not None, text
 
 
-def test_thai_marks_stack_above_their_consonant():
-    """GIVEN น้ำ (a consonant, a tone mark and a vowel above it) WHEN drawn THEN its ink reaches higher than the
-    bare consonant's: the marks are laid out above it, not beside it (Raqm's Thai shaping)."""
-    bare, stacked = _ink("น").getbbox(), _ink("น้ำ").getbbox()
-    assert stacked[1] < bare[1]
-    assert stacked[2] - stacked[0] < 2.2 * (bare[2] - bare[0])
+def test_a_character_sarabun_lacks_is_reported_missing():
+    """GIVEN a Chinese character (not in Sarabun) WHEN checked THEN reported: the check above can fail."""
+    assert typeset.missing("จอง中", drawing.THAI) == ["中"]
+
+
+@pytest.mark.parametrize("stacked,bare", [("น้ำ", "น"), ("ที่", "ที"), ("เรื่อง", "เรือง")])
+def test_thai_tone_marks_stack_above_their_vowels(stacked, bare):
+    """GIVEN a tone mark over a consonant and its upper vowel (น้ำ, ที่, เรื่อง) WHEN set THEN its ink reaches
+    higher than the same text without the mark: HarfBuzz placed the mark above the vowel, not onto it."""
+    assert _ink_box(stacked)[1] < _ink_box(bare)[1]
+
+
+def test_vowels_below_the_line_are_drawn_whole():
+    """GIVEN มู (a vowel below the consonant, deeper than the font's descender says) WHEN set THEN its ink goes
+    below the baseline further than the consonant alone: the vowel is not cut off."""
+    assert _ink_box("มู")[3] > _ink_box("ม")[3] + 20
+
+
+def test_the_menu_draws_text_without_pillows_complex_layout_engine():
+    """GIVEN the drawing modules WHEN their imports are read THEN neither uses PIL.ImageFont: Pillow's Thai layout
+    needs the system's FriBiDi, and where it is missing would drop tone marks."""
+    import ast
+    import inspect
+
+    for module in (drawing, typeset):
+        tree = ast.parse(inspect.getsource(module))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        assert "ImageFont" not in names, module.__name__
 
 
 def test_each_tile_carries_ink_of_its_label_inside_its_own_bounds():
