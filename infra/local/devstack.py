@@ -1,4 +1,5 @@
-"""The whole product on one machine: the template's stack, the fake LINE platform, the channel secret, demo data.
+"""The whole product on one machine: the template's stack, the fake LINE platform, the channel secret, demo data,
+the rich menu published to the fake LINE (as the deploy does on AWS), and the chat simulator at /simulator.
 
 `make run`, the end-to-end tests and the benchmarks all start it through `dev_stack()`, so they run the
 same thing. LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and LINE_API_ENDPOINT override the defaults;

@@ -156,3 +156,15 @@ def test_the_citizen_basics_see_a_menu_only_once_one_is_set(line):
     assert current.is_set(now=61) is True
     publisher.remove()
     assert current.is_set(now=122) is False
+
+
+def test_an_answer_that_is_not_json_stops_the_publish_before_anything_is_made(line):
+    """GIVEN LINE answering the menu list 200 with a body that is not JSON WHEN published THEN PublishError at the
+    list step, retryable (try again later), and no menu was created."""
+    line.inject(status=200, body="not json", paths=["/v2/bot/richmenu/list"], count=1)
+
+    with pytest.raises(publisher.PublishError) as failed:
+        publisher.publish()
+
+    assert (failed.value.step, failed.value.retryable) == ("list", True)
+    assert line.rich_menus() == [] and rich_menus.published(AGENCY) is None
