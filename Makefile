@@ -5,10 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 3000
+# The browser tests drive Debian's Chromium: Playwright's own browser download does not work on these machines.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test unit lint bench chat token build clean
+.PHONY: install browser run test unit lint bench chat token build screenshot rich-menu clean
 
 install: $(STAMP)
 $(STAMP): pyproject.toml
@@ -17,10 +20,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
+browser:  ## Debian's chromium (and an emoji font) for the browser tests, when missing
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
+
 run: install  ## the local stack in the foreground on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(BIN)/python -m infra.local
 
-test: install lint  ## every test: unit, integration (moto), contract (template), e2e (local stack)
+test: install lint browser  ## every test: unit, integration (moto), contract (template), e2e (local stack, browser)
 	$(BIN)/pytest -q
 
 unit: install
@@ -39,6 +46,12 @@ chat: install  ## talk to the running local stack as a citizen (make run in anot
 token: install  ## a staff JWT for the running local stack: make token AGENCY=demo-municipality ROLE=officer
 	@curl -s "http://127.0.0.1:$(PORT)/_local/token?agency=$(or $(AGENCY),demo-municipality)&role=$(or $(ROLE),officer)" \
 	  | $(BIN)/python -c "import json, sys; print(json.load(sys.stdin)['token'])"
+
+screenshot: install browser  ## docs/simulator.png (the README's picture) from the simulator in a real browser
+	$(BIN)/python -m infra.local.simulator.screenshot
+
+rich-menu: install  ## the rich menu's image and areas, drawn from the registry (no LINE): ARGS="--out menu.png"
+	$(BIN)/python -m infra.rich_menu preview $(ARGS)
 
 build: install  ## sam build, no Docker
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/sam build --template template.yaml

@@ -30,6 +30,10 @@ def banner(stack: LocalStack) -> str:
     lines += [
         "Webhook: POST {0}/line/webhook   (channel secret: $LINE_CHANNEL_SECRET or the local default)".format(stack.url),
         "Be a citizen: make chat      What LINE received: curl {0}/_line/_fake/inbox/<userId>".format(stack.url),
+    ]
+    if "/simulator" in stack.extra_wsgi_mounts:
+        lines.append(f"Chat simulator (LINE in your browser, with the rich menu): {stack.url}/simulator/")
+    lines += [
         "Agency API token:",
         f"  curl '{stack.url}/_local/token?agency=<agency id>&role=<officer|supervisor|admin>'",
         "Ctrl-C to stop.",

@@ -1,4 +1,5 @@
-"""The whole product on one machine: the template's stack, the fake LINE platform, the channel secret, demo data.
+"""The whole product on one machine: the template's stack, the fake LINE platform, the channel secret, demo data,
+the rich menu published to the fake LINE (as the deploy does on AWS), and the chat simulator at /simulator.
 
 `make run`, the end-to-end tests and the benchmarks all start it through `dev_stack()`, so they run the
 same thing. LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and LINE_API_ENDPOINT override the defaults;
@@ -7,13 +8,17 @@ with LINE_API_ENDPOINT set, the functions send there and the built-in fake is no
 
 import io
 import json
+import logging
 import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.local import simulator
 from infra.local.fake_line import FakeLine
 from infra.local.stack import LocalStack
+
+log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Local-only credentials: they open nothing outside this machine. Real ones live in Secrets Manager.
@@ -72,8 +77,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def publish_rich_menu() -> None:
+    """The deploy step, as on AWS (civic.rich_menu.publisher): the menu of the registry's entries becomes the
+    channel's default. A LINE that refuses is logged, not fatal: the chat works without a menu."""
+    from civic.rich_menu import current, publisher
+
+    try:
+        outcome = publisher.publish()
+    except publisher.PublishError as error:
+        log.warning("%s", error)
+        return
+    current.forget()
+    log.info("rich menu %s: %s (%s)", outcome.status, outcome.rich_menu_id, ", ".join(outcome.entries))
+
+
 def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale: float = 1.0,
-              seed: bool = True, **stack_options) -> DevStack:
+              seed: bool = True, rich_menu: bool = True, **stack_options) -> DevStack:
     env = dict(os.environ if env is None else env)
     port = port or free_port()
     secret = env.get("LINE_CHANNEL_SECRET") or DEFAULT_CHANNEL_SECRET
@@ -89,7 +108,8 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
                        # Powertools keeps one metric set per process; here all functions share one, so the EMF
                        # lines would mix services. Metrics are for CloudWatch; LOCAL_METRICS=1 prints them.
                        "POWERTOOLS_METRICS_DISABLED": "false" if env.get("LOCAL_METRICS") else "true"},
-        extra_wsgi_mounts={"/_line": line} if line else None,
+        # The chat simulator reads this fake LINE, so it is served only with it (infra/local/simulator/).
+        extra_wsgi_mounts={"/_line": line, **simulator.mounts(lambda: devstack.channel_secret)} if line else None,
         middleware=(lambda app: _webhooks_seen_by(line, app)) if line else None, **stack_options)
     devstack = DevStack(stack, line, secret, token)
     stack.start()
@@ -101,5 +121,7 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
         from infra.local import demo
 
         demo.seed()
+    if rich_menu:
+        publish_rich_menu()
     stack.warm()
     return devstack

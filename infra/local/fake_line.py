@@ -764,3 +764,16 @@ class FakeLine:
     def _control_reset(self, request):
         self.reset()
         return json_response(200, {})
+
+
+# ======== rich menus and the simulator's controls (issue 9): all in fake_line_rich_menus.py; only wired here ====
+from infra.local import fake_line_rich_menus as _rich_menus  # noqa: E402
+
+LINE_PROPERTY_LIMITS.update(_rich_menus.PROPERTY_LIMITS)
+LINE_REQUIRED.update(_rich_menus.REQUIRED)
+REQUEST_SCHEMAS += _rich_menus.REQUEST_SCHEMAS
+for _rule in _rich_menus.LINE_RULES:
+    LINE_ROUTES.add(_rule)
+for _rule in _rich_menus.CONTROL_RULES:
+    CONTROL_ROUTES.add(_rule)
+FakeLine = _rich_menus.with_rich_menus(FakeLine)

@@ -111,3 +111,18 @@ def test_the_agency_api_wants_a_token_and_documents_itself(running):
         assert json.loads(answer.read()) == {"subject": "local-user", "agency_id": "demo-municipality",
                                              "role": "officer"}
     assert "/agency/me" in _get(f"{running}/agency/openapi.json")["paths"]
+
+
+def test_the_banner_prints_the_simulator_which_shows_the_rich_menu(running, tmp_path_factory):
+    """GIVEN `make run` WHEN a new user opens the /simulator address the banner printed THEN the page is served, and
+    the fake LINE has a default rich menu (published at start-up) with an area per registry entry and its image."""
+    from civic.rich_menu import menu
+
+    banner = next(tmp_path_factory.getbasetemp().glob("make-run*/output.txt")).read_text()
+    assert f"{running}/simulator/" in banner
+    with urllib.request.urlopen(f"{running}/simulator/", timeout=5) as answer:
+        assert b'src="js/main.js"' in answer.read()
+    shown = _get(f"{running}/_line/_fake/rich-menu")
+    assert [a["action"]["data"] for a in shown["areas"]] == [menu.action(e)["data"] for e in menu.resolve()]
+    with urllib.request.urlopen(f"{running}/_line/_fake/{shown['imageUrl']}", timeout=5) as image:
+        assert image.headers["Content-Type"] == "image/png" and image.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -14,7 +14,7 @@ import pytest
 from civic import thai
 from civic.booking import ledger, rules
 from civic.handover import desk
-from civic.tables import bookings, chats, citizens
+from civic.tables import bookings, chats, citizens, rich_menus
 from civic.tables import faq as faq_table
 from civic.thai import BANGKOK
 from tests.integration.booking.conftest import LambdaContext, load_handler, make_service, user
@@ -56,6 +56,8 @@ def _side(agency: str, fields: dict) -> dict:
     faq_table.FaqEntry(agency, faq_table.entry_key("water-bill"), questions_th=["จ่ายค่าน้ำที่ไหน"],
                        answer_th=f"ที่{fields.get('branch_th', 'สำนักงานเขตตัวอย่าง')}", answer_en="At the office").save()
     faq_table.count_miss(agency, "0123456789abcdef", "แมวหาย", "th", yesterday.timestamp())
+    # Both configure their rich menu with the same entry ids (civic.tables.rich_menus).
+    rich_menus.save_config(agency, ["citizen.mydata"], ["booking.mine"], yesterday.timestamp())
     return {"service": service, "people": people, "bookings": held, "chat": chat}
 
 

@@ -12,8 +12,11 @@ the SDK cannot parse never turns a delivery into an error.
 `LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server); it must be
 https, or plain http to this machine, so the channel token never travels in clear.
 `LINE_READ_TIMEOUT_S` (default 10) is how long an answer is awaited once the request is sent.
+Rich-menu calls (validate, create, image, default, list, delete) are classified the same way; those that
+read an answer carry its JSON in `Answer.body`.
 """
 
+import json
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +33,7 @@ from linebot.v3.messaging import (
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
     ShowLoadingAnimationRequest,
     UserProfileResponse,
 )
@@ -53,6 +57,7 @@ class Answer:
     request_id: str | None
     error: str | None = None
     unanswered: bool = False  # sent, perhaps taken by LINE, but no answer came back
+    body: dict | None = None  # the JSON answer, for the calls that read one (rich menus)
 
     @property
     def invalid_reply_token(self) -> bool:
@@ -130,7 +135,7 @@ def _classify(exc: Exception) -> Answer:
     raise exc
 
 
-def _call(send) -> Answer:
+def _call(send, read_body: bool = False) -> Answer:
     try:
         response = send()
     except Exception as exc:  # classified; anything unexpected is re-raised by _classify
@@ -138,9 +143,16 @@ def _call(send) -> Answer:
         if answer.http_status == 401 and channel.refresh():
             # The access token was rotated: one more try with the fresh one.
             _client.cache_clear()
-            return _call(send)
+            return _call(send, read_body)
         return answer
-    return Answer("delivered", response.status_code, _header(response.headers, "x-line-request-id"))
+    request_id = _header(response.headers, "x-line-request-id")
+    if not read_body:
+        return Answer("delivered", response.status_code, request_id)
+    try:
+        body = json.loads(response.raw_data or b"{}")
+    except ValueError:
+        return Answer("retryable", response.status_code, request_id, "LINE's answer is not JSON")
+    return Answer("delivered", response.status_code, request_id, body=body if isinstance(body, dict) else {})
 
 
 def _messages(messages: list[dict]) -> list[Message]:
@@ -200,3 +212,50 @@ def content(message_id: str) -> tuple[bytes, str] | None:
             raise
         return None
     return response.raw_data, _header(response.headers, "content-type") or "application/octet-stream"
+
+
+# ---- rich menus: the tiles under the chat (civic.rich_menu.publisher is the only caller) ----
+
+
+def validate_rich_menu(menu: dict) -> Answer:
+    request = RichMenuRequest.from_dict(menu)
+    return _call(lambda: _messaging().validate_rich_menu_object_with_http_info(
+        request, _request_timeout=_timeout(), **RAW))
+
+
+def create_rich_menu(menu: dict) -> Answer:
+    """body = {"richMenuId"} when delivered."""
+    request = RichMenuRequest.from_dict(menu)
+    return _call(lambda: _messaging().create_rich_menu_with_http_info(request, _request_timeout=_timeout(), **RAW),
+                 read_body=True)
+
+
+def upload_rich_menu_image(rich_menu_id: str, image: bytes, content_type: str) -> Answer:
+    return _call(lambda: _messaging(data=True).set_rich_menu_image_with_http_info(
+        rich_menu_id, image, _headers={"Content-Type": content_type}, _request_timeout=_timeout(), **RAW))
+
+
+def set_default_rich_menu(rich_menu_id: str) -> Answer:
+    return _call(lambda: _messaging().set_default_rich_menu_with_http_info(
+        rich_menu_id, _request_timeout=_timeout(), **RAW))
+
+
+def default_rich_menu() -> Answer:
+    """body = {"richMenuId"}; LINE answers 404 (rejected) when no default is set."""
+    return _call(lambda: _messaging().get_default_rich_menu_id_with_http_info(_request_timeout=_timeout(), **RAW),
+                 read_body=True)
+
+
+def cancel_default_rich_menu() -> Answer:
+    return _call(lambda: _messaging().cancel_default_rich_menu_with_http_info(_request_timeout=_timeout(), **RAW))
+
+
+def rich_menus() -> Answer:
+    """body = {"richmenus": [{"richMenuId", "name", ...}]}: every menu this channel made through the API."""
+    return _call(lambda: _messaging().get_rich_menu_list_with_http_info(_request_timeout=_timeout(), **RAW),
+                 read_body=True)
+
+
+def delete_rich_menu(rich_menu_id: str) -> Answer:
+    return _call(lambda: _messaging().delete_rich_menu_with_http_info(rich_menu_id, _request_timeout=_timeout(),
+                                                                     **RAW))

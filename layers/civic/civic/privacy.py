@@ -20,6 +20,7 @@ NOT_PERSONAL = {
     "AgencyProfilesTable": "an agency's names, office hours and chat settings",
     "FaqTable": "an agency's questions and answers; unanswered questions are kept without any LINE id, scrubbed of "
                 "phone and ID numbers, 90 days",
+    "RichMenusTable": "an agency's rich-menu configuration and the id of the LINE rich menu published from it",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

@@ -48,6 +48,8 @@ class Settings:
     chat_media_bucket: str
     chat_retention_days: int       # chats with staff (and their photos) are kept this long
     faq_table: str
+    # rich menu
+    rich_menus_table: str
 
 
 def settings() -> Settings:
@@ -84,6 +86,7 @@ def settings() -> Settings:
         chat_media_bucket=env("CHAT_MEDIA_BUCKET", ""),
         chat_retention_days=int(env("CHAT_RETENTION_DAYS", "90")),
         faq_table=env("FAQ_TABLE", "faq"),
+        rich_menus_table=env("RICH_MENUS_TABLE", "rich-menus"),
     )
 
 

@@ -18,8 +18,10 @@ def menu(lang: str) -> list[dict]:
             for domain, entry in domains.menu()]
 
 
-def welcome(lang: str, display_name: str | None, retention_days: int) -> list[dict]:
+def welcome(lang: str, display_name: str | None, retention_days: int, menu_set: bool = False) -> list[dict]:
+    """Greeting and privacy notice; the greeting points at the rich menu only when one is set (else: type "menu")."""
     greeting = t(lang, "welcome", name=display_name) if display_name else t(lang, "welcome_no_name")
+    greeting += " " + t(lang, "welcome_hint_menu" if menu_set else "welcome_hint_typed")
     consent = [
         messages.postback_action(t(lang, "consent_yes"), action("citizen", "consent", v=1), t(lang, "consent_yes")),
         messages.postback_action(t(lang, "consent_no"), action("citizen", "consent", v=0), t(lang, "consent_no")),
@@ -31,8 +33,10 @@ def consent_answer(lang: str, granted: bool) -> list[dict]:
     return [messages.text(t(lang, "consent_granted" if granted else "consent_declined"), menu(lang))]
 
 
-def help_menu(lang: str, understood: bool = True) -> list[dict]:
-    return [messages.text(t(lang, "help" if understood else "not_understood"), menu(lang))]
+def help_menu(lang: str, understood: bool = True, menu_set: bool = False) -> list[dict]:
+    """The services as quick replies; the text also points at the rich menu when one is set."""
+    key = ("help" if understood else "not_understood") + ("_with_menu" if menu_set else "")
+    return [messages.text(t(lang, key), menu(lang))]
 
 
 def invalid_postback(lang: str) -> list[dict]:

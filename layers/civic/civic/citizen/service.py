@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger
 from civic import domains, i18n, line_api, outbox, postback, privacy, webhook
 from civic.citizen import answers, exports
 from civic.citizen import chat as citizen_chat
+from civic.rich_menu import current as rich_menu
 from civic.settings import settings
 from civic.tables import citizens
 
@@ -29,7 +30,7 @@ def _on_follow(user: str, event: dict) -> tuple[str, list[dict]]:
     lang = i18n.language((profile or {}).get("language"))
     name = (profile or {}).get("displayName")
     citizens.follow(user, name, lang, at=event.get("timestamp", time.time() * 1000) / 1000)
-    return "welcome", citizen_chat.welcome(lang, name, settings().citizen_retention_days)
+    return "welcome", citizen_chat.welcome(lang, name, settings().citizen_retention_days, rich_menu.is_set())
 
 
 def _on_postback(user: str, event: dict) -> tuple[str, list[dict]]:
@@ -64,7 +65,7 @@ def _act(user: str, lang: str, choice: postback.Postback, event: dict) -> tuple[
         case "erase-cancel":
             return "erase-cancelled", citizen_chat.erase_cancelled(lang)
         case "help":
-            return "help", citizen_chat.help_menu(lang)
+            return "help", citizen_chat.help_menu(lang, menu_set=rich_menu.is_set())
         case "faq":
             entry = choice.params.get("e", "")
             if not entry.replace("-", "").isalnum() or len(entry) > 40:
@@ -87,10 +88,10 @@ def _on_message(user: str, event: dict) -> tuple[str, list[dict]]:
     if found is not None:
         answers.understood(user)
         return ("my-data", _my_data(user, lang)) if found == ("citizen", "mydata") else \
-            ("help", citizen_chat.help_menu(lang))
+            ("help", citizen_chat.help_menu(lang, menu_set=rich_menu.is_set()))
     if said and said.strip():
         return answers.to_free_text(user, lang, said)
-    return "not-understood", citizen_chat.help_menu(lang, understood=False)  # a sticker, a photo out of context
+    return "not-understood", citizen_chat.help_menu(lang, understood=False, menu_set=rich_menu.is_set())  # a sticker, a photo out of context
 
 
 def handle(envelope: dict) -> list[str]:

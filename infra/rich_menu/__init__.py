@@ -1,0 +1,1 @@
+"""The rich menu from a terminal: `python -m infra.rich_menu` (preview offline, publish on AWS)."""
