@@ -10,12 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from civic import webhook
-from civic.agency import booking_routes, identity
+from civic.agency import booking_routes, complaint_routes, identity
 from civic.observability import instruments
 
 logger, metrics, tracer = instruments("agency-api")
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(booking_routes.router)
+app.include_router(complaint_routes.router)
 app.configure_openapi(
     title="LINE civic desk — agency API", version="1",
     summary="Staff of one agency run its services. A bearer JWT (Cognito ID token) carries the agency and role.",

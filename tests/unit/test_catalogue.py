@@ -37,5 +37,5 @@ def test_the_help_menu_offers_each_service_within_lines_limits():
     """GIVEN the help menu WHEN built THEN quick replies start booking and my data, within 13 items."""
     (menu,) = citizen_chat.help_menu("en")
     data = [i["action"]["data"] for i in menu["quickReply"]["items"]]
-    assert data == ["1/bk/start", "1/bk/mine", "1/ct/mydata"]
+    assert data == ["1/bk/start", "1/bk/mine", "1/cp/start", "1/cp/mine", "1/ct/mydata"]
     assert len(data) <= messages.QUICK_REPLY_MAX

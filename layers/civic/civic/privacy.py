@@ -17,6 +17,9 @@ NOT_PERSONAL = {
     "IdempotencyTable": "hashes of events and the purposes of what was sent",
     "BookingServicesTable": "an agency's services and calendars",
     "BookingSlotsTable": "seat counters per slot",
+    "ComplaintSetupTable": "an agency's categories, areas and departments; no citizen's data (the duty officers' "
+                           "and supervisors' LINE ids are the agency's own staff, set by its admin)",
+    "ComplaintFiguresTable": "counters and reference sequences per agency",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

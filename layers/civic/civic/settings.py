@@ -42,6 +42,14 @@ class Settings:
     queue_tickets_table: str
     booking_offer_minutes: int     # how long a freed seat is held for the first waiting citizen
     booking_retention_days: int    # bookings, waitlist entries and tickets are kept this long after the slot
+    # complaints
+    complaint_setup_table: str
+    complaint_cases_table: str
+    complaint_figures_table: str
+    complaint_drafts_table: str
+    complaint_media_bucket: str
+    complaint_retention_days: int  # a closed case is kept this long, then expires
+    complaint_confirm_days: int    # a resolved case waits this long for the citizen; silence confirms it
 
 
 def settings() -> Settings:
@@ -73,6 +81,13 @@ def settings() -> Settings:
         queue_tickets_table=env("QUEUE_TICKETS_TABLE", "queue-tickets"),
         booking_offer_minutes=int(env("BOOKING_OFFER_MINUTES", "15")),
         booking_retention_days=int(env("BOOKING_RETENTION_DAYS", "90")),
+        complaint_setup_table=env("COMPLAINT_SETUP_TABLE", "complaint-setup"),
+        complaint_cases_table=env("COMPLAINT_CASES_TABLE", "complaint-cases"),
+        complaint_figures_table=env("COMPLAINT_FIGURES_TABLE", "complaint-figures"),
+        complaint_drafts_table=env("COMPLAINT_DRAFTS_TABLE", "complaint-drafts"),
+        complaint_media_bucket=env("COMPLAINT_MEDIA_BUCKET", ""),
+        complaint_retention_days=int(env("COMPLAINT_RETENTION_DAYS", "730")),
+        complaint_confirm_days=int(env("COMPLAINT_CONFIRM_DAYS", "7")),
     )
 
 

@@ -97,6 +97,9 @@ def route(event: dict, focus: str | None = None) -> str:
         focused = domains.BY_NAME.get(focus or "")
         if focused and message_of(event).get("type") in focused.focus_messages:
             return focused.name
+    for domain in domains.DOMAINS:
+        if isinstance(kind, str) and kind in domain.event_types:
+            return domain.name
     return domains.FALLBACK
 
 
