@@ -239,7 +239,10 @@ def send(ask: Ask) -> Answer:
     wanted = rules.require(ask.choice, "draft").draft
     item = drafts.load(ask.user, drafts.DRAFT, ask.now.timestamp())
     if item and item.state.get("submitted") and item.state.get("id") == wanted:
-        return Answer("complaint-already-sent", cards.already_sent(ask.lang, item.state["submitted"]))
+        # A second tap, or this event retried after the case was made: the same receipt again.
+        case = case_table.find(_agency(), item.state["submitted"])
+        return _receipt(ask, case) if case else Answer("complaint-already-sent",
+                                                       cards.already_sent(ask.lang, item.state["submitted"]))
     state = _own_draft(ask)
     if rules.next_step(state) != "review" and not (rules.description(state) and rules.has_place(state)):
         return _prompt(ask, state)
@@ -254,15 +257,20 @@ def send(ask: Ask) -> Answer:
     media.delete([p["key"] for p in state["photos"]])
     drafts.save(ask.user, drafts.DRAFT, _agency(), {"id": state["id"], "submitted": case.ref}, ask.now.timestamp())
     _release_if_idle(ask)
+    logger.info("complaint filed", extra={"ref": case.ref, "department": case.department, "new_case": created,
+                                          "triage": case.triage_reason})
+    return _receipt(ask, case)
+
+
+def _receipt(ask: Ask, case: Case) -> Answer:
+    """The receipt, and the duty officers alerted of an urgent case (the same ids on a replay: sent once)."""
     category = _category(case.category)
     names = notices.names(_agency(), ask.lang)
     area = setup.area(_agency(), case.area_id) if case.area_id else None
     reply = cards.receipt(ask.lang, case, notices.category_name(case, ask.lang), names.get(case.department, case.department),
                           area.name(ask.lang) if area else None,
                           list(category.emergency) if category and category.urgent else None, _agency())
-    logger.info("complaint filed", extra={"ref": case.ref, "department": case.department, "created": created,
-                                          "triage": case.triage_reason})
-    return Answer("complaint-receipt", reply, [lambda: notices.duty_alert(case)] if created else [])
+    return Answer("complaint-receipt", reply, [lambda: notices.duty_alert(case)])
 
 
 def follow_instead(ask: Ask) -> Answer:
