@@ -3,11 +3,13 @@
 Export: their drafts, every case they reported or follow (with their own words and notes, photo records,
 rating and comment), and their notes. Erase: drafts and their photos go; their follow links and notes'
 words go; a case they reported is kept — the agency must account for the work — but anonymised: no link to
-the citizen remains, their words are kept only scrubbed of phone and ID numbers and e-mail addresses,
+the citizen remains, their words are kept only scrubbed of phone and ID numbers, e-mail addresses and
+their own LINE display name,
 their photos are deleted, their rating's comment removed (the stars stay in the figures). docs/pdpa.md.
 """
 
 from civic.complaints import media, rules
+from civic.tables import citizens
 from civic.tables import complaint_cases as case_table
 from civic.tables import complaint_drafts as drafts
 from civic.tables.complaint_cases import Case, Entry
@@ -36,17 +38,25 @@ def export_citizen(user_id: str) -> list[dict]:
     return records
 
 
-def _anonymise(case: Case) -> None:
+def _anonymous(words: str, name: str | None) -> str:
+    words = rules.scrub(words)
+    return words.replace(name, rules.REMOVED) if name and len(name.strip()) > 1 else words
+
+
+def _anonymise(case: Case, name: str | None) -> None:
     mine = [p for p in case.photos if p.get("by") == "citizen" and p.get("state") == "ok"]
     media.delete([p["key"] for p in mine])
     case.update(actions=[
-        Case.parts.set([{"m": None, "t": rules.scrub(p["t"]), **({"hidden": True} if p.get("hidden") else {})}
+        Case.parts.set([{"m": None, "t": _anonymous(p["t"], name), **({"hidden": True} if p.get("hidden") else {})}
                         for p in case.parts]),
         Case.photos.set([dict(p, state="removed", m=None) if p in mine else p for p in case.photos]),
         Case.rating_comment.remove(), Case.rating_comment_m.remove(), Case.reporter_erased.set(True)])
 
 
 def erase_citizen(user_id: str) -> int:
+    """Runs before the citizen's own profile is erased (registry order), so their display name is still known."""
+    profile = citizens.find(user_id)
+    name = profile.display_name if profile else None
     removed = 0
     for draft in drafts.of_citizen(user_id):
         media.delete([p["key"] for p in (draft.state or {}).get("photos", [])])
@@ -55,7 +65,7 @@ def erase_citizen(user_id: str) -> int:
     for follower in case_table.followed_by(user_id):
         case = case_table.find(follower.agency_id, follower.ref)
         if case is not None and follower.role == "reporter":
-            _anonymise(case)
+            _anonymise(case, name)
         follower.delete()
         removed += 1
     for entry in case_table.notes_by(user_id):

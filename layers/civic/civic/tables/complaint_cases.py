@@ -23,12 +23,11 @@ Personal data: followers' LINE ids, the citizen's words and photos (keys in S3);
 COMPLAINT_RETENTION_DAYS after it closed.
 """
 
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute,
-                                 UnicodeAttribute)
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from civic.settings import setting
-from civic.tables.base import CivicModel, get_alive
+from civic.tables.base import CivicModel, TextJSONAttribute, get_alive
 
 TABLE, OWNER = "ComplaintCasesTable", "agency"
 CASE, MESSAGE, TOKEN = "case", "msg", "token"
@@ -113,8 +112,8 @@ class Case(_Item):
     rating = NumberAttribute(null=True)
     rating_comment = UnicodeAttribute(null=True)
     rating_comment_m = UnicodeAttribute(null=True)  # the LINE message it came in (unsend hides it)
-    parts = JSONAttribute(default=list)             # [{"m": LINE message id | None, "t": text, "hidden": bool}]
-    photos = JSONAttribute(default=list)            # [{"id", "key", "kind", "by", "at", "m", "state", "token"}]
+    parts = TextJSONAttribute(default=list)             # [{"m": LINE message id | None, "t": text, "hidden": bool}]
+    photos = TextJSONAttribute(default=list)            # [{"id", "key", "kind", "by", "at", "m", "state", "token"}]
     lat = NumberAttribute(null=True)
     lng = NumberAttribute(null=True)
     address = UnicodeAttribute(null=True)
@@ -122,8 +121,8 @@ class Case(_Item):
     media_url = UnicodeAttribute(null=True)         # given by an Open311 client; never fetched, never published
     token = UnicodeAttribute(null=True)             # the Open311 token of a case an Open311 client posted
     duplicate_of = UnicodeAttribute(null=True)
-    forwarded_to = JSONAttribute(null=True)         # {"agency", "ref"}
-    forwarded_from = JSONAttribute(null=True)
+    forwarded_to = TextJSONAttribute(null=True)         # {"agency", "ref"}
+    forwarded_from = TextJSONAttribute(null=True)
     reporter_erased = BooleanAttribute(default=False)
     month_key = UnicodeAttribute()
     open_key = UnicodeAttribute(null=True)
@@ -148,7 +147,7 @@ class Entry(_Item):
     to_status = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
     note_hidden = BooleanAttribute(default=False)
-    detail = JSONAttribute(default=dict)            # e.g. {"department": …} of a forward
+    detail = TextJSONAttribute(default=dict)            # e.g. {"department": …} of a forward
     user_id = UnicodeAttribute(null=True)           # only on a citizen's own note
     created_at = NumberAttribute(null=True)
     message_id = UnicodeAttribute(null=True)

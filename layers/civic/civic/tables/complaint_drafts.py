@@ -11,11 +11,11 @@ Personal data: the LINE id, the draft's words and photos; exported and erased wi
 import time
 from datetime import datetime, timezone
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from civic.settings import setting, settings
-from civic.tables.base import CivicModel
+from civic.tables.base import CivicModel, TextJSONAttribute
 
 TABLE, OWNER = "ComplaintDraftsTable", "citizen"
 DRAFT, NOTE = "draft", "note"
@@ -38,7 +38,7 @@ class Draft(CivicModel):
     user_id = UnicodeAttribute(hash_key=True)
     slot = UnicodeAttribute(range_key=True)
     agency_id = UnicodeAttribute()
-    state = JSONAttribute(default=dict)
+    state = TextJSONAttribute(default=dict)
     ends_at = NumberAttribute()
     ends_hour = UnicodeAttribute()
     by_expiry = ByExpiry()

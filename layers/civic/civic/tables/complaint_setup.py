@@ -7,11 +7,10 @@ category finds it only under the deployment's agency. Personal data: the duty of
 LINE ids (staff, not citizens), configured by the agency's admin.
 """
 
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute,
-                                 UnicodeAttribute)
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
 from civic.settings import setting
-from civic.tables.base import CivicModel
+from civic.tables.base import CivicModel, TextJSONAttribute
 
 TABLE, OWNER = "ComplaintSetupTable", "agency"
 
@@ -48,8 +47,8 @@ class Area(_Setup):
     area_id = UnicodeAttribute()
     name_th = UnicodeAttribute()
     name_en = UnicodeAttribute()
-    geometry = JSONAttribute()                         # GeoJSON Polygon or MultiPolygon, WGS84 (lng, lat)
-    departments = JSONAttribute(default=dict)          # category code → department, overriding the category's
+    geometry = TextJSONAttribute()                         # GeoJSON Polygon or MultiPolygon, WGS84 (lng, lat)
+    departments = TextJSONAttribute(default=dict)          # category code → department, overriding the category's
     active = BooleanAttribute(default=True)
 
     def name(self, lang: str) -> str:
