@@ -88,6 +88,8 @@ def test_duplicates_are_open_cases_within_50_metres_nearest_first():
     found = rules.nearby([_case(13.75 + 0.00040, 100.50, ref="45m"), _case(13.75 + 0.00018, 100.50, ref="20m"),
                           _case(13.75 + 0.00054, 100.50, ref="60m"), _case(13.75, 100.50005, "closed", ref="done")], *here)
     assert [c.ref for _, c in found] == ["20m", "45m"] and 19 < found[0][0] < 21
+    same_spot = rules.nearby([_case(13.75, 100.5, ref="b"), _case(13.75, 100.5, ref="a")], *here)
+    assert [c.ref for _, c in same_spot] == ["a", "b"]  # equally near: by reference, never comparing cases
 
 
 @pytest.mark.parametrize("words,kept", [

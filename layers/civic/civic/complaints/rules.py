@@ -211,7 +211,7 @@ def nearby(cases: list, lat: float, lng: float, within_m: float = DUPLICATE_METR
     """(distance, case) of open located cases within the distance, nearest first."""
     found = [(metres(lat, lng, c.lat, c.lng), c) for c in cases
              if c.lat is not None and c.lng is not None and is_open(c.status)]
-    return sorted((d, c) for d, c in found if d <= within_m) if found else []
+    return sorted(((d, c) for d, c in found if d <= within_m), key=lambda pair: (pair[0], pair[1].ref))
 
 
 # ---------------------------------------------------------------- what public outputs may show
