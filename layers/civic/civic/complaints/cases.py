@@ -144,6 +144,7 @@ def create(new: NewCase, at: datetime, ref: str | None = None) -> tuple[Case, bo
                 lat=new.lat, lng=new.lng, address=new.address, landmark=new.landmark, media_url=new.media_url,
                 forwarded_from=new.forwarded_from, reopen_count=0,
                 month_key=cases.month_key(new.agency_id, rules.calendar_month(at)),
+                arrival=cases.arrival(created, int(ref.rsplit("-", 1)[1])),
                 open_key=cases.open_key(new.agency_id))
     if point and category:
         case.cell_key = cases.cell_key(new.agency_id, category.code, cell(*point))

@@ -409,7 +409,7 @@ def mine(ask: Ask) -> Answer:
 def view(ask: Ask) -> Answer:
     case, role = _own_case(ask)
     entries = case_table.timeline(case.agency_id, case.ref)
-    return Answer("complaint-timeline", cards.timeline(ask.lang, case, entries, notices.names(case.agency_id, ask.lang),
+    return Answer("complaint-timeline", cards.timeline(ask.lang, case, entries, notices.names(case.agency_id, ask.lang, entries),
                                                        role, _agency()))
 
 

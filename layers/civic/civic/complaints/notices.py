@@ -27,12 +27,12 @@ def _short(user_id: str) -> str:
     return privacy.pseudonym(user_id)[:12]
 
 
-def names(agency_id: str, lang: str) -> dict[str, str]:
-    """Department codes (and agency ids) → the names citizens read."""
+def names(agency_id: str, lang: str, entries: list | None = None) -> dict[str, str]:
+    """Department codes → the names citizens read, and the agencies the entries forwarded to."""
     found = {d.code: d.name(lang) for d in setup.departments(agency_id)}
     agency = setup.settings_of(agency_id)
     found.setdefault(agency.triage_department, t(lang, "cp_triage_name"))
-    for other in setup.agencies():
+    for other in {(e.detail or {}).get("agency") for e in entries or []} - {None}:
         found.setdefault(other, setup.settings_of(other).name(lang))
     return found
 
@@ -59,7 +59,7 @@ def step_pushes(case: Case, version: int) -> list[outbox.Outbound]:
         if follower.user_id == entry.user_id:
             continue
         lang = language(follower.user_id)
-        messages = cards.step(lang, case, entry, names(case.agency_id, lang),
+        messages = cards.step(lang, case, entry, names(case.agency_id, lang, recent),
                               [e for e in recent if e.version <= version], settings().agency_id,
                               (entry.detail or {}).get("photo_url"), settings().complaint_confirm_days,
                               moved_to=moved)

@@ -31,7 +31,7 @@ OPEN_DATA_COLUMNS = ["ref", "agency", "category", "category_name", "department",
 
 def jurisdiction(params: dict) -> str:
     agency = (params.get("jurisdiction_id") or settings().agency_id).strip()
-    if not _AGENCY.match(agency) or agency not in setup.agencies():
+    if not _AGENCY.match(agency) or not setup.takes_complaints(agency):
         raise Open311Error(404, "jurisdiction_id not found")
     return agency
 
@@ -89,7 +89,7 @@ def requests(agency_id: str, params: dict, now: datetime) -> list[dict]:
             raise Open311Error(400, f"at most {MAX_IDS} service_request_id values")
         refs = [r for r in ids if re.match(rules.REF_PATTERN, r)]
         found = [c for c in case_table.find_many([(agency_id, r) for r in refs]) if c.alive()]
-        return _as_requests(agency_id, sorted(found, key=lambda c: -c.created_at))
+        return _as_requests(agency_id, sorted(found, key=lambda c: -c.arrival))
     codes, statuses = set(_split(params.get("service_code"))), set(_split(params.get("status")))
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both (comma-separated)")

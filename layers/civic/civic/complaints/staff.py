@@ -233,7 +233,7 @@ def co_assign(caller: Caller, case: Case, department: str, note: str | None, at:
 def forward_agency(caller: Caller, case: Case, agency_id: str, reason: str, at: datetime) -> Case:
     """Pass the case to another agency of the deployment: a case there (its own reference, routed by its own
     categories and areas), the followers moved over; here it closes as forwarded."""
-    if agency_id == case.agency_id or agency_id not in setup.agencies():
+    if agency_id == case.agency_id or not setup.takes_complaints(agency_id):
         raise Refused(f"{agency_id!r} is not another agency taking complaints in this deployment")
     ref = cases.allocate(agency_id, at)
     moved_photos = [{"key": media.copy(p["key"], agency_id, ref), "m": None} for p in case.photos

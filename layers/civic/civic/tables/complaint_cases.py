@@ -14,8 +14,8 @@ Items (pk always begins with the agency; sk names the kind):
 
 GSIs (hash keys begin with the agency, or are the citizen's own user id):
 - by-citizen (user_id, created_at): a citizen's followings and notes — "my complaints", export, erase.
-- by-month (month_key `<agency>#<YYYYMM>`, created_at): cases by when they came in — staff lists, Open311,
-  open data. Only case items carry month_key.
+- by-month (month_key `<agency>#<YYYYMM>`, arrival): cases by when they came in — staff lists, Open311,
+  open data; arrival = created_at × 100,000 + the reference's number (unique, so pages are stable).
 - open (open_key `<agency>#open`, due_at): sparse, while a case is open — overdue lists.
 - nearby (cell_key `<agency>#<category>#<H3 cell>`, created_at): sparse, open located cases — duplicates.
 - timers (timer_key `<agency>#<kind>`, fire_at): every Timer.
@@ -48,7 +48,7 @@ class ByMonth(GlobalSecondaryIndex):
         projection = AllProjection()
 
     month_key = UnicodeAttribute(hash_key=True)
-    created_at = NumberAttribute(range_key=True)
+    arrival = NumberAttribute(range_key=True)
 
 
 class OpenByDue(GlobalSecondaryIndex):
@@ -125,6 +125,7 @@ class Case(_Item):
     forwarded_from = TextJSONAttribute(null=True)
     reporter_erased = BooleanAttribute(default=False)
     month_key = UnicodeAttribute()
+    arrival = NumberAttribute()                     # created_at × 100,000 + the reference's number (by-month)
     open_key = UnicodeAttribute(null=True)
     cell_key = UnicodeAttribute(null=True)
     by_month = ByMonth()
@@ -177,6 +178,13 @@ class MessageRef(_Item):
 
 class Token(_Item):
     ref = UnicodeAttribute()
+
+
+ARRIVAL_SPAN = 100_000  # reference numbers per agency and month (complaint_figures.MAX_SEQUENCE + 1)
+
+
+def arrival(created_at: float, number: int) -> int:
+    return int(created_at) * ARRIVAL_SPAN + number
 
 
 def case_key(agency_id: str, ref: str) -> str:
@@ -273,12 +281,14 @@ def of_month(agency_id: str, yyyymm: str, since: float | None = None, until: flo
              newest_first: bool = True, filter_condition=None, limit: int | None = None, start=None):
     """One page of an agency's cases created in a Bangkok month (a Query, never a scan): (cases, next key)."""
     condition = None
-    if since is not None and until is not None:
-        condition = Case.created_at.between(int(since), int(until))
-    elif since is not None:
-        condition = Case.created_at >= int(since)
-    elif until is not None:
-        condition = Case.created_at <= int(until)
+    low, high = (arrival(since, 0) if since is not None else None), (arrival(until, ARRIVAL_SPAN - 1)
+                                                                      if until is not None else None)
+    if low is not None and high is not None:
+        condition = Case.arrival.between(low, high)
+    elif low is not None:
+        condition = Case.arrival >= low
+    elif high is not None:
+        condition = Case.arrival <= high
     result = Case.by_month.query(month_key(agency_id, yyyymm), condition, filter_condition=filter_condition,
                                  scan_index_forward=not newest_first, limit=limit, last_evaluated_key=start,
                                  page_size=limit)

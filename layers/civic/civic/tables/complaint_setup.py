@@ -131,6 +131,12 @@ def api_keys(agency_id: str) -> list[ApiKey]:
     return _of(ApiKey, agency_id, "apikey#")
 
 
+def takes_complaints(agency_id: str) -> bool:
+    """The agency has at least one category (a Query of its own partition, one item)."""
+    return bool(list(Category.query(agency_id, Category.item.startswith("category#"), limit=1,
+                                    attributes_to_get=["agency_id", "item"])))
+
+
 def agencies() -> list[str]:
     """Every agency of the deployment with complaint categories (a small configuration table, read by the
     schedule, which then acts on each agency apart, and by Open311 to know its jurisdictions)."""
