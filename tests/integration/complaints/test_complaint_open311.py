@@ -183,3 +183,22 @@ def test_the_after_photo_is_served_only_by_its_token(desk):
     assert answer["statusCode"] == 200 and base64.b64decode(answer["body"])[:2] == b"\xff\xd8"
     assert fetch(f"{AGENCY}/{ref}/{'x' * 32}.jpg")["statusCode"] == 404
     assert fetch(f"{OTHER}/{ref}/{after['token']}.jpg")["statusCode"] == 404
+
+
+def test_control_characters_and_broken_utf8_from_a_client_are_cleaned_not_a_500(desk):
+    """GIVEN a POST whose description holds NUL and other control characters and bytes that are not UTF-8 WHEN
+    taken THEN 201 and the stored words are clean text (the chat's are cleaned by the intake; row 28)."""
+    from urllib.parse import quote
+
+    from tests.integration.booking.conftest import LambdaContext, load_handler
+    from tests.integration.complaints.conftest import http_event
+
+    body = "&".join(f"{k}={quote(v)}" for k, v in POST.items() if k != "description") + \
+        "&description=" + "%E0%B9%84%E0%B8%9F%00%07%ED%A0%80ok%0A"  # ไฟ, NUL, BEL, a lone surrogate's bytes, ok
+    answer = load_handler("open311", "open311").lambda_handler(
+        http_event("POST", "/open311/v2/requests.json", "POST /open311/v2/{proxy+}", body, None, None,
+                   content_type="application/x-www-form-urlencoded", proxy_prefix="/open311/v2/"), LambdaContext())
+    assert answer["statusCode"] == 201
+    case = cases.find(AGENCY, json.loads(answer["body"])[0]["service_request_id"])
+    assert case.description.startswith("ไฟ") and "\x00" not in case.description and "\x07" not in case.description
+    assert case.description.encode("utf-8")
