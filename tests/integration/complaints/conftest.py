@@ -4,7 +4,6 @@ AgencyApi and Open311 handlers driven with API Gateway's payload. LINE's content
 stood in for (a dict of message id → bytes); the local-stack tests use the fake LINE platform instead."""
 
 import base64
-import contextlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from civic.thai import BANGKOK
 from infra.local.demo import complaint as demo
 from tests import images
 from tests.integration.booking.conftest import Chat, LambdaContext, event, load_handler, postback_event, user
-from tests.moto_stack import REGION, moto_stack
+from tests.moto_stack import REGION, RESOURCES, moto_stack
 
 AGENCY, OTHER = demo.AGENCY_ID, demo.OTHER_ID
 NORTH = (13.7563, 100.5018)      # inside the demo municipality's north zone
@@ -89,21 +88,46 @@ def fake_content(store: dict):
     return content
 
 
-@contextlib.contextmanager
-def complaint_tables():
+# What a test changes; the agencies' setup (seeded once per module) it only reads.
+CHANGED_TABLES = ("ComplaintCasesTable", "ComplaintDraftsTable", "ComplaintFiguresTable", "ConversationsTable",
+                  "CitizensTable", "DeliveriesTable", "IdempotencyTable")
+
+
+@pytest.fixture(scope="module")
+def complaint_world():
+    """moto with the template's resources and the demo agencies, once per module (seeding costs more than the
+    tables); each test then starts from empty cases, drafts, figures, chats, outbox and photos."""
     with moto_stack() as names:
         demo.seed()
         yield names
 
 
+def _start_afresh(names: dict) -> None:
+    dynamodb, s3 = boto3.client("dynamodb", region_name=REGION), boto3.client("s3", region_name=REGION)
+    for logical_id in CHANGED_TABLES:
+        schema = RESOURCES[logical_id]["Properties"]["KeySchema"]
+        keys = [k["AttributeName"] for k in schema]
+        for page in dynamodb.get_paginator("scan").paginate(TableName=names[logical_id]):
+            for item in page["Items"]:
+                dynamodb.delete_item(TableName=names[logical_id], Key={k: item[k] for k in keys})
+    bucket = names["ComplaintMediaBucket"]
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    sqs = boto3.client("sqs", region_name=REGION)  # PurgeQueue is once a minute: receive and delete instead
+    while batch := sqs.receive_message(QueueUrl=names["OutboxQueue"], MaxNumberOfMessages=10).get("Messages", []):
+        sqs.delete_message_batch(QueueUrl=names["OutboxQueue"], Entries=[
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch)])
+
+
 @pytest.fixture
-def desk(monkeypatch):
-    with complaint_tables() as names:
-        store: dict = {}
-        monkeypatch.setattr(line_api, "content", fake_content(store))
-        monkeypatch.setattr(line_api, "show_loading", lambda *a, **k: None)
-        sqs = boto3.client("sqs", region_name=REGION)
-        yield Desk(load_handler("complaint_updates", "complaint_updates"), sqs, names["OutboxQueue"], content=store)
+def desk(complaint_world, monkeypatch):
+    _start_afresh(complaint_world)
+    store: dict = {}
+    monkeypatch.setattr(line_api, "content", fake_content(store))
+    monkeypatch.setattr(line_api, "show_loading", lambda *a, **k: None)
+    sqs = boto3.client("sqs", region_name=REGION)
+    yield Desk(load_handler("complaint_updates", "complaint_updates"), sqs, complaint_world["OutboxQueue"], content=store)
 
 
 # ---------------------------------------------------------------- the agency API and Open311, as API Gateway calls them

@@ -63,7 +63,7 @@ def test_text_the_bot_does_not_understand_gets_the_help_menu(dev, line):
     (answer,) = _say(dev, line, user, lambda token: wh.text(user, "' OR 1=1 --", token))
     items = answer["message"]["quickReply"]["items"]
     assert "ยังไม่เข้าใจ" in answer["message"]["text"]
-    assert [i["action"]["data"] for i in items] == ["1/bk/start", "1/bk/mine", "1/ct/mydata"]
+    assert [i["action"]["data"] for i in items] == ["1/bk/start", "1/bk/mine", "1/cp/start", "1/cp/mine", "1/ct/mydata"]
 
 
 def test_my_data_shows_what_is_held_and_offers_export_and_erase(dev, line):
@@ -92,7 +92,7 @@ def test_export_gives_a_link_to_a_machine_readable_copy(dev, line):
     assert export["userId"] == user
     assert export["records"]["citizen"]["citizens"][0]["display_name"] == "ปิติ"
     assert len(export["records"]["citizen"]["deliveries"]) >= 2
-    assert set(export["records"]) == {"booking", "citizen"}  # every domain, each under its own name
+    assert set(export["records"]) == {"booking", "complaint", "citizen"}  # every domain, each under its own name
 
 
 def test_a_confirmed_erase_removes_the_citizen_from_every_table(dev, line):
