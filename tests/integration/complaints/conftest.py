@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 import boto3
 import pytest
 
-from civic import line_api, outbox, thai
+from civic import line_api, outbox
 from civic.thai import BANGKOK
 from infra.local.demo import complaint as demo
 from tests import images
-from tests.integration.booking.conftest import Chat, LambdaContext, event, load_handler, postback_event, user
+from tests.integration.booking.conftest import Chat, LambdaContext, event, load_handler
 from tests.moto_stack import REGION, RESOURCES, moto_stack
 
 AGENCY, OTHER = demo.AGENCY_ID, demo.OTHER_ID
@@ -183,7 +183,3 @@ def later(days: float = 0, hours: float = 0) -> datetime:
 
 def after_photo_b64() -> str:
     return base64.b64encode(images.jpeg(colour=(40, 160, 60))).decode()
-
-
-def at_time(monkeypatch, when: datetime) -> None:
-    monkeypatch.setattr(thai, "now", lambda: when)

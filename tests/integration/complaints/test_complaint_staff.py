@@ -10,8 +10,7 @@ from civic.tables import complaint_cases as cases
 from civic.tables import complaint_figures as figures
 from infra.local.demo.complaint import SUPERVISOR
 from tests.integration.booking.conftest import postbacks, user, words
-from tests.integration.complaints.conftest import (AGENCY, NORTH, OTHER, after_photo_b64, at_time, later, pushes,
-                                                    staff_call)
+from tests.integration.complaints.conftest import AGENCY, NORTH, OTHER, after_photo_b64, later, pushes, staff_call
 
 
 def _filed(desk, **report) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from datetime import datetime
 import h3
 from pynamodb.exceptions import PutError
 
-from civic import privacy, thai
+from civic import thai
 from civic.complaints import routing, rules, sla
 from civic.settings import settings
 from civic.tables import complaint_cases as cases
@@ -93,7 +93,7 @@ def _moves(case: Case, old: str | None, new: str) -> list[Step]:
     return steps
 
 
-def _timer(case: Case, kind: str, fire_at: int, version: int | None = None, sk: str | None = None) -> Timer:
+def timer(case: Case, kind: str, fire_at: int, version: int | None = None, sk: str | None = None) -> Timer:
     return Timer(case.pk, sk or f"W#{kind}", agency_id=case.agency_id, ref=case.ref, kind=kind,
                  timer_key=cases.timer_key(case.agency_id, kind), fire_at=int(fire_at), version=version)
 
@@ -154,7 +154,7 @@ def create(new: NewCase, at: datetime, ref: str | None = None) -> tuple[Case, bo
                                          {"department": routed.department, "area": routed.area_id,
                                           "triage": routed.triage_reason, **({"from": new.forwarded_from}
                                                                              if new.forwarded_from else {})})),
-             Step("escalate", "put", _timer(case, "escalate", due)),
+             Step("escalate", "put", timer(case, "escalate", due)),
              *_moves(case, None, "received"),
              *_message_refs(case, [p.get("m") for p in new.parts] + [p.get("m") for p in new.photos], created)]
     if new.reporter:
@@ -221,7 +221,7 @@ def step(case: Case, actor: Actor, action: str, at: datetime, note: str | None =
     if rules.is_open(old) and not rules.is_open(new) and "W#escalate" not in change.cleared:
         steps.append(Step("clear:W#escalate", "delete", Timer(case.pk, "W#escalate")))
     if action in rules.PUSHED:
-        steps.append(Step("push", "put", _timer(case, "push", moment + PUSH_GRACE_S, version,
+        steps.append(Step("push", "put", timer(case, "push", moment + PUSH_GRACE_S, version,
                                                 sk=push_timer_sk(version))))
     try:
         commit(steps, f"{case.pk}.v{version}")
@@ -254,9 +254,5 @@ def follow(case: Case, user_id: str, at: datetime) -> bool:
             return False
         raise
     return True
-
-
-def pseudonym(user_id: str) -> str:
-    return privacy.pseudonym(user_id)[:12]
 
 

@@ -503,7 +503,7 @@ def reopened(case: Case, actor: Actor, at: datetime) -> Case:
     due = int(sla.due(at, int(case.sla_days)).timestamp())
     return cases.step(case, actor, "reopen", at, change=Change(
         updates=[Case.due_at.set(due), Case.overdue.set(False), Case.reopen_count.add(1), Case.confirm_by.remove()],
-        timers=[cases._timer(case, "escalate", due)], cleared=["W#confirm"], counters={"reopen#count": 1}))
+        timers=[cases.timer(case, "escalate", due)], cleared=["W#confirm"], counters={"reopen#count": 1}))
 
 
 def rate(ask: Ask) -> Answer:

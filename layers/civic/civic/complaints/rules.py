@@ -46,7 +46,6 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 # Steps the followers are pushed (the citizen's own steps are answered on their reply token instead).
 PUSHED = {"accept", "assign", "progress", "forward", "forward_agency", "co_assign", "duplicate", "resolve",
           "reject", "escalate", "auto_confirm"}
-CITIZEN_ACTIONS = {"confirm", "reopen", "cancel", "rate", "note", "photo", "withdraw"}
 
 
 class NotAllowed(Exception):

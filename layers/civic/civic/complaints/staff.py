@@ -299,7 +299,7 @@ def resolve(caller: Caller, case: Case, note: str, photo: bytes, at: datetime, b
     return _done(cases.step(case, caller.actor, "resolve", at, note=note, detail={"photo_url": link}, change=Change(
         updates=[Case.photos.set([*case.photos, entry]), Case.resolved_at.set(cases.now_s(at)),
                  Case.confirm_by.set(confirm_by)],
-        timers=[cases._timer(case, "confirm", confirm_by)], cleared=["W#escalate"],
+        timers=[cases.timer(case, "confirm", confirm_by)], cleared=["W#escalate"],
         counters=cases.resolution_counters(case, at))))
 
 

@@ -240,11 +240,6 @@ def find_many(keys: list[tuple[str, str]]) -> list[Case]:
     return list(Case.batch_get([(case_key(a, r), CASE) for a, r in dict.fromkeys(keys)]))
 
 
-def items_of(agency_id: str, ref: str) -> list[_Item]:
-    """Everything stored under a case, raw (for export, erase, forward)."""
-    return list(_Item.query(case_key(agency_id, ref), consistent_read=True))
-
-
 def timeline(agency_id: str, ref: str) -> list[Entry]:
     return list(Entry.query(case_key(agency_id, ref), Entry.sk.startswith("T#"), consistent_read=True))
 
