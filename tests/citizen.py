@@ -6,6 +6,7 @@ LINE's inbox), never through a side door into the workers.
 
 import json
 import time
+import uuid
 
 from infra.local import webhook_client as wh
 
@@ -86,3 +87,25 @@ class Citizen:
     def book(self, service: str = "id-card") -> list[dict]:
         """Through the review card to the confirmation."""
         return self.tap(button(self.review(service), "1/bk/ok?"))
+
+    def photo(self, data: bytes, content_type: str = "image/jpeg", message_id: str | None = None) -> list[dict]:
+        """Send a photo as LINE does: its bytes at the (fake) content endpoint, then an image message event."""
+        message_id = message_id or str(uuid.uuid4().int)[:18]
+        self.dev.line.put_content(message_id, data, content_type)
+        return self.send(lambda token: wh.image(self.user, message_id, token))
+
+    def place(self, lat: float, lng: float, title: str = "จุดเกิดเหตุ", address: str = "") -> list[dict]:
+        """Share a location (the quick reply's location picker)."""
+        return self.send(lambda token: wh.location(self.user, lat, lng, title, address, token))
+
+    def report(self, category: str = "road", words: str = "ถนนเป็นหลุมลึก", photo: bytes | None = None,
+               at: tuple[float, float] = (13.7563, 100.5018)) -> list[list[dict]]:
+        """The complaint flow from the menu to the receipt: every answer, in order (one per step)."""
+        steps = [self.say("แจ้งเรื่อง")]
+        steps.append(self.tap(button(steps[-1], f"1/cp/cat?c={category}")))
+        steps.append(self.say(words))
+        if photo is not None:
+            steps.append(self.photo(photo))
+        steps.append(self.place(*at))
+        steps.append(self.tap(button(steps[-1], "1/cp/send?")))
+        return steps

@@ -3,7 +3,7 @@
 import os
 import platform
 
-from infra.bench import booking_bench, imports, intake_load, requests
+from infra.bench import booking_bench, complaint_bench, imports, intake_load, requests
 
 
 def main() -> None:
@@ -26,6 +26,7 @@ def main() -> None:
     print(f"send requests LINE (the fake) accepted afterwards: {load['line_sends']} (one reply per follow)")
 
     booking_bench.main()
+    complaint_bench.main()
     requests.main()
 
 

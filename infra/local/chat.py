@@ -1,7 +1,8 @@
 """Talk to the running local stack as a citizen, from the terminal (`make chat`).
 
 Type text as you would in LINE; type the number of a button or quick reply to tap it; `/follow`,
-`/unfollow`, `/postback <data>`, `/quit`. Each line is sent as a signed webhook event with a reply token
+`/unfollow`, `/postback <data>`, `/photo <file>` (send a picture, as LINE's camera or photo roll would),
+`/place <lat> <lng> [name]` (share a location), `/quit`. Each line is sent as a signed webhook event with a reply token
 from the fake LINE platform, and the bot's answers are read back from the fake's inbox.
 """
 
@@ -25,6 +26,13 @@ def _post(url: str, payload: dict):
                                      headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as answer:
         return json.loads(answer.read())
+
+
+def _put_content(url: str, message_id: str, data: bytes, content_type: str) -> None:
+    """Put a photo's bytes where the fake LINE serves message content, as LINE keeps what a citizen sent."""
+    request = urllib.request.Request(f"{url}/_line/_fake/content/{message_id}", data=data, method="POST",
+                                     headers={"content-type": content_type})
+    urllib.request.urlopen(request, timeout=5).close()
 
 
 def _walk(node, on_text, on_button) -> None:
@@ -67,6 +75,8 @@ def _show(message: dict, actions: list[dict]) -> None:
 
             _walk(bubble, texts.append, on_button)
             flush()
+    elif message["type"] == "image":
+        print(f"🤖 [image] {message['originalContentUrl']}")
     else:
         print(f"🤖 [{message['type']}] {message.get('altText', '')}")
     for item in message.get("quickReply", {}).get("items", []):
@@ -134,10 +144,34 @@ def main() -> None:
                 show(citizen.send(lambda token: line.postback(args.user, action["data"], token)))
             elif action["type"] == "message":
                 show(citizen.send(lambda token: line.text(args.user, action["text"], token)))
+            elif action["type"] in ("camera", "cameraRoll"):
+                print("(type /photo <file> to send a picture)")
+            elif action["type"] == "location":
+                print("(type /place <lat> <lng> to share a location, e.g. /place 13.7563 100.5018)")
             else:
                 print(f"(opens {action.get('uri')})")
         elif said.startswith("/postback "):
             show(citizen.send(lambda token: line.postback(args.user, said.split(" ", 1)[1], token)))
+        elif said.startswith("/photo "):
+            path = said.split(" ", 1)[1].strip()
+            try:
+                with open(path, "rb") as picture:
+                    data = picture.read()
+            except OSError as error:
+                print(f"(cannot read {path}: {error.strerror})")
+                continue
+            message_id = str(int(time.time() * 1000))
+            _put_content(args.url, message_id, data, "image/png" if path.lower().endswith(".png") else "image/jpeg")
+            show(citizen.send(lambda token: line.image(args.user, message_id, token)))
+        elif said.startswith("/place "):
+            parts = said.split(" ", 3)
+            try:
+                lat, lng = float(parts[1]), float(parts[2])
+            except (IndexError, ValueError):
+                print("(/place <lat> <lng> [name], e.g. /place 13.7563 100.5018 หน้าวัด)")
+                continue
+            name = parts[3] if len(parts) > 3 else ""
+            show(citizen.send(lambda token: line.location(args.user, lat, lng, name, "", token)))
         elif said == "/unfollow":
             citizen.send(lambda token: line.event("unfollow", args.user))
         elif said == "/follow":

@@ -34,6 +34,22 @@ def text(user: str, said: str, reply_token: str | None = None) -> dict:
                                                         "quoteToken": uuid.uuid4().hex, "text": said})
 
 
+def image(user: str, message_id: str, reply_token: str | None = None) -> dict:
+    """A photo the citizen sent: LINE keeps its bytes at the content endpoint under message_id."""
+    return event("message", user, reply_token, message={"type": "image", "id": message_id,
+                                                        "quoteToken": uuid.uuid4().hex, "contentProvider": {"type": "line"}})
+
+
+def location(user: str, lat: float, lng: float, title: str = "", address: str = "", reply_token: str | None = None) -> dict:
+    return event("message", user, reply_token, message={"type": "location", "id": str(uuid.uuid4().int)[:18],
+                                                        "title": title, "address": address, "latitude": lat,
+                                                        "longitude": lng})
+
+
+def unsend(user: str, message_id: str) -> dict:
+    return event("unsend", user, unsend={"messageId": message_id})
+
+
 def postback(user: str, data: str, reply_token: str | None = None) -> dict:
     return event("postback", user, reply_token, postback={"data": data})
 

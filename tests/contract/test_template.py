@@ -120,12 +120,42 @@ def test_no_secret_is_written_into_the_template():
     assert "LINE_CHANNEL_ACCESS_TOKEN" not in TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
 
 
+PUBLIC_ROUTES = {
+    "/line/webhook": "WebhookIntakeFunction",                  # LINE signs it; the intake checks the HMAC
+    "/agency/openapi.json": "AgencyApiFunction",               # the API's own description
+    "/open311/v2/{proxy+}": "Open311Function",                 # GeoReport v2: public by the standard; POST needs a key
+    "/open-data/complaints/{proxy+}": "Open311Function",       # open data, nothing personal
+    "/media/complaint/{proxy+}": "ComplaintMediaFunction",     # an "after" photo, by unguessable token, for LINE
+}
+
+
+def _public_routes() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for name, function in FUNCTIONS.items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "HttpApi" and event["Properties"].get("Auth", {}).get("Authorizer") == "NONE":
+                found.setdefault(event["Properties"]["Path"], set()).add(name)
+    return found
+
+
 def test_the_webhook_is_public_and_every_other_route_needs_a_staff_token():
-    """GIVEN the HTTP routes WHEN read THEN only the webhook and the OpenAPI document skip the JWT authorizer."""
+    """GIVEN the HTTP routes WHEN read THEN only the webhook, the OpenAPI document and the public complaint routes
+    (Open311, open data, "after" photos) skip the JWT authorizer, each served by its own function."""
     assert RESOURCES["Api"]["Properties"]["Auth"]["DefaultAuthorizer"] == "StaffJwt"
-    public = {e["Properties"]["Path"] for f in FUNCTIONS.values() for e in f["Properties"].get("Events", {}).values()
-              if e["Type"] == "HttpApi" and e["Properties"].get("Auth", {}).get("Authorizer") == "NONE"}
-    assert public == {"/line/webhook", "/agency/openapi.json"}
+    assert _public_routes() == {path: {function} for path, function in PUBLIC_ROUTES.items()}
+
+
+@pytest.mark.parametrize("name", ["Open311Function", "ComplaintMediaFunction"])
+def test_public_complaint_functions_reach_no_citizen_record(name):
+    """GIVEN a function serving a public route WHEN its policies are read THEN it touches neither the citizens,
+    the chats' conversations, the drafts, the deliveries nor the exports, and holds no LINE secret: a flaw in a
+    public route cannot read a citizen's profile or a draft."""
+    touched = {value[key]["Ref"] for policy in FUNCTIONS[name]["Properties"]["Policies"] if isinstance(policy, dict)
+               for value in policy.values() if isinstance(value, dict)
+               for key in ("TableName", "BucketName") if key in value}
+    assert touched.isdisjoint({"CitizensTable", "ConversationsTable", "ComplaintDraftsTable", "DeliveriesTable",
+                               "ExportsBucket", "IdempotencyTable"})
+    assert not [s for s in _statements(FUNCTIONS[name]) if "secretsmanager:GetSecretValue" in s["Action"]]
 
 
 def test_functions_run_python_3_13_on_arm64_with_the_shared_layer():

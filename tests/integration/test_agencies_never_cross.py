@@ -2,7 +2,8 @@
 a service `id-card`, with citizens booked, waiting and checked in on both sides. Staff of one agency run every
 route of the agency API — taken from its OpenAPI document, so a route added later is covered or fails this
 test — and every schedule of the template runs; nothing of the other agency is read, changed or told, and
-every agency-owned item is keyed under its own agency."""
+every agency-owned item is keyed under its own agency. Complaints too: both agencies have categories `road`,
+`light`, an area `north`, a department `public-works`, and cases with the same reference (each numbers its own)."""
 
 import copy
 import json
@@ -37,6 +38,38 @@ def _book(service, citizen, day, hhmm, when):
     outcome = ledger.book(citizen, service, slot, None, rules.booking_ref(citizen, slot, "0000cafe"), when)
     assert outcome.kind == "booked"
     return outcome.booking
+
+
+def _complaint_side(agency: str, filed_at: datetime) -> dict:
+    """One agency's complaints: an area `north` and its own supervisor; a follower's two road cases filed at
+    `filed_at` (due after the agency's own service level: 5 working days for A, 7 for B)."""
+    from civic.complaints import cases, staff
+    from infra.local.demo import complaint as demo
+
+    point = (13.7563, 100.5018) if agency == A else (18.7900, 98.9850)
+    south, west = point[0] - 0.01, point[1] - 0.01
+    staff.save_area(agency, "north", {"name_th": f"เหนือ {agency}", "name_en": f"North of {agency}", "departments": {},
+                                      "active": True, "geometry": demo._ring(south, west, south + 0.02, west + 0.02)})
+    supervisor = "U" + ("a" if agency == A else "b") * 32
+    settings = {"name_th": agency, "name_en": agency, "triage_department": "central-triage", "supervisors": [supervisor],
+                "duty_officers": [], "contact": ""}
+    staff.save_settings(agency, settings)
+    citizen = user()
+    filed = [cases.create(cases.NewCase(agency, category, [{"m": None, "t": f"{agency} twin words"}],
+                                        lat=point[0], lng=point[1], reporter=citizen), filed_at)[0]
+             for category in ("road", "road")]
+    return {"citizen": citizen, "supervisor": supervisor, "refs": [c.ref for c in filed]}
+
+
+def _overdue_only_for_a(now: datetime) -> datetime:
+    """The latest filing time after which A's road case (5 working days) is overdue at `now`, B's (7) not yet."""
+    from civic.complaints import sla
+
+    filed = now - timedelta(days=1)
+    while sla.due(filed, 5) >= now:
+        filed -= timedelta(days=1)
+    assert sla.due(filed, 7) > now
+    return filed
 
 
 def _side(agency: str, fields: dict) -> dict:
@@ -87,6 +120,12 @@ def _outbox(queue_url: str) -> list[dict]:
 def twins(monkeypatch):
     with moto_stack() as names:
         sides = {A: _side(A, {}), B: _side(B, B_SERVICE)}
+        from infra.local.demo import complaint as complaint_demo
+
+        complaint_demo.seed()
+        filed_at = _overdue_only_for_a(_at(TODAY, 8, 30))
+        for agency in (A, B):
+            sides[agency]["complaint"] = _complaint_side(agency, filed_at)
         _outbox(names["OutboxQueue"])
         monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 7, 55))
         yield names, sides
@@ -120,6 +159,23 @@ BODIES = {
                                          "answer_en": "Counter 2"},
     ("PUT", "/agency/profile"): {"name_th": "เทศบาลตัวอย่าง", "name_en": "Demo Municipality",
                                  "office_hours": {"mon": [{"opens": "08:30", "closes": "16:30"}]}},
+    ("PUT", "/agency/complaint/categories/{code}"): {"name_th": "ถนน (แก้ไข)", "name_en": "Roads (edited)",
+                                                     "department": "public-works", "sla_days": 4},
+    ("PUT", "/agency/complaint/areas/{area_id}"): {"name_th": "เหนือ", "name_en": "North", "geometry": {
+        "type": "Polygon", "coordinates": [[[100.49, 13.75], [100.51, 13.75], [100.51, 13.77], [100.49, 13.75]]]}},
+    ("PUT", "/agency/complaint/departments/{department}"): {"name_th": "กองช่าง (แก้ไข)", "name_en": "Works"},
+    ("PUT", "/agency/complaint/settings"): {"name_th": "เทศบาลตัวอย่าง", "supervisors": ["U" + "c" * 32]},
+    ("POST", "/agency/complaint/open311-keys"): {"label": "twin test"},
+    ("POST", "/agency/complaint/open311-keys/{key_id}/revoke"): {},
+    ("POST", "/agency/complaint/cases/{case_ref}/accept"): {"note": "รับแล้ว"},
+    ("POST", "/agency/complaint/cases/{case_ref}/assign"): {"assignee": "officer@a.example"},
+    ("POST", "/agency/complaint/cases/{case_ref}/progress"): {"note": "กำลังซ่อม"},
+    ("POST", "/agency/complaint/cases/{case_ref}/forward"): {"department": "disaster", "reason": "ต้นไม้ล้ม"},
+    ("POST", "/agency/complaint/cases/{case_ref}/co-assign"): {"department": "environment"},
+    # "of" the twin case itself (below): refused (422), so the steps after it still find the case open.
+    ("POST", "/agency/complaint/cases/{case_ref}/duplicate"): {"of": "CP-0000-0001"},
+    ("POST", "/agency/complaint/cases/{case_ref}/resolve"): {"note": "ซ่อมแล้ว", "photo": "AFTER_PHOTO"},
+    ("POST", "/agency/complaint/cases/{case_ref}/reject"): {"reason": "ไม่ใช่เขตเรา"},
 }
 
 
@@ -151,6 +207,10 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     samples = {"service_id": "id-card", "day": TODAY.isoformat(), "start": "0800", "ref": b_ref,
                "chat_id": f"{b_chat.user_id}~{int(b_chat.opened_at):013d}", "entry_id": "water-bill",
                "digest": "0123456789abcdef"}
+    complaint_refs = sides[A]["complaint"]["refs"]
+    assert complaint_refs == sides[B]["complaint"]["refs"]  # the twin references: both agencies numbered 0001, 0002
+    samples.update({"code": "road", "area_id": "north", "department": "public-works", "case_ref": complaint_refs[0],
+                    "key_id": "0badc0de"})
     before = _items_of(B)
 
     answers = {}
@@ -160,10 +220,12 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
         if takes_body and (method, path) not in BODIES:
             pytest.fail(f"{method} {path} has no sample body in BODIES: add one so this route is covered")
         concrete = path.format(**{k: v for k, v in samples.items() if "{" + k + "}" in path})
-        answers[(method, path)] = _call(method, concrete, A, body=copy.deepcopy(BODIES.get((method, path))))
+        body = _complaint_body(copy.deepcopy(BODIES.get((method, path))), complaint_refs)
+        answers[(method, path)] = _call(method, concrete, A, body=body)
 
     b_marks = [b.ref for b in sides[B]["bookings"].values()] + list(sides[B]["people"].values())
     b_marks += [B_SERVICE["name_th"], B_SERVICE["branch_th"], B]
+    b_marks += [sides[B]["complaint"]["citizen"], sides[B]["complaint"]["supervisor"], f"{B} twin words"]
     for (method, path), (status, body) in answers.items():
         assert status < 500, f"{method} {path} → {status} {body[:200]}"
         assert not [m for m in b_marks if m in body], f"{method} {path} answered with B's data: {body[:300]}"
@@ -176,6 +238,23 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     assert sides[A]["people"]["first"] in told  # A's day was closed: A's citizens were told
     assert bookings.find(A, sides[A]["bookings"]["first"].ref).status == "closed"
     assert crossings(table_name) == []
+    from civic.tables import complaint_cases
+
+    assert complaint_cases.find(A, complaint_refs[0]).version > 1  # A's twin case was worked
+    assert sides[A]["complaint"]["citizen"] in told and sides[B]["complaint"]["citizen"] not in told
+
+
+def _complaint_body(body, refs: list[str]):
+    """The sample bodies that name the twin case or carry an "after" photo."""
+    if isinstance(body, dict) and body.get("of") == "CP-0000-0001":
+        body["of"] = refs[0]
+    if isinstance(body, dict) and body.get("photo") == "AFTER_PHOTO":
+        import base64
+
+        from tests import images
+
+        body["photo"] = base64.b64encode(images.jpeg()).decode()
+    return body
 
 
 def test_an_agency_refuses_a_booking_reference_of_the_other_even_typed_differently(twins):
@@ -232,3 +311,39 @@ def test_every_schedule_acts_on_each_agency_with_its_own_rules(twins, monkeypatc
     assert B_SERVICE["branch_th"] in by_citizen[sides[B]["people"]["tomorrow"]]
     assert B_SERVICE["branch_th"] not in by_citizen[sides[A]["people"]["tomorrow"]]
     assert crossings(table_name) == []
+
+
+def test_the_complaint_schedule_escalates_each_agency_by_its_own_service_levels(twins, monkeypatch):
+    """GIVEN both agencies' road cases filed at the same moment, A's due after 5 working days and B's after 7
+    WHEN every schedule runs at 08:30, when only A's is late THEN A's case is overdue, A's supervisor and A's
+    citizen are told; B's case, supervisor and citizen are untouched; items stay keyed under their agency."""
+    from civic.tables import complaint_cases
+
+    names, sides = twins
+    monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 8, 30))
+    _run_every_schedule()
+    a, b = sides[A]["complaint"], sides[B]["complaint"]
+    assert complaint_cases.find(A, a["refs"][0]).overdue is True
+    assert complaint_cases.find(B, b["refs"][0]).overdue is False
+    told = {m["to"]: m["purpose"] for m in _outbox(names["OutboxQueue"]) if isinstance(m["to"], str)}
+    assert told.get(a["supervisor"]) == "complaint-escalation" and told.get(a["citizen"]) == "complaint-escalate"
+    assert b["supervisor"] not in told and b["citizen"] not in told
+    assert crossings(table_name) == []
+
+
+def test_open311_and_open_data_of_one_agency_show_nothing_of_the_other(twins):
+    """GIVEN both agencies' cases with the same references WHEN a client reads A's Open311 documents (the default
+    jurisdiction) and open data, by the twin references too THEN no answer carries B's words or citizens."""
+    from tests.integration.complaints.conftest import open311_call
+
+    _, sides = twins
+    refs = sides[A]["complaint"]["refs"]
+    paths = ["/open311/v2/services.json", "/open311/v2/requests.json", f"/open311/v2/requests/{refs[0]}.json",
+             f"/open311/v2/requests/{refs[1]}.xml", "/open311/v2/services/road.xml", "/open-data/complaints/cases.json",
+             "/open-data/complaints/cases.csv", "/open-data/complaints/figures.json"]
+    for path in paths:
+        status, _, body = open311_call("GET", path, {"service_request_id": ",".join(refs)} if path.endswith("requests.json") else None)
+        assert status == 200, path
+        assert f"{B} twin words" not in body and sides[B]["complaint"]["citizen"] not in body, path
+    status, _, body = open311_call("GET", f"/open311/v2/requests/{refs[0]}.json")
+    assert f"{A} twin words" in body

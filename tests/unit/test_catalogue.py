@@ -2,8 +2,9 @@ import string
 
 import pytest
 
-from civic import i18n, messages
+from civic import domains, i18n, messages
 from civic.citizen import chat as citizen_chat
+from civic.postback import Postback
 
 
 def _fields(text: str) -> set[str]:
@@ -38,5 +39,6 @@ def test_the_help_menu_offers_each_service_within_lines_limits():
     LINE's 13 items."""
     (menu,) = citizen_chat.help_menu("en")
     data = [i["action"]["data"] for i in menu["quickReply"]["items"]]
-    assert data[:2] == ["1/bk/start", "1/bk/mine"] and "1/hd/ask" in data and data[-1] == "1/ct/mydata"
+    assert data == [Postback(d, e.action).encode() for d, e in domains.menu()]
+    assert data[:2] == ["1/bk/start", "1/bk/mine"] and "1/hd/ask" in data and "1/cp/start" in data
     assert len(data) <= messages.QUICK_REPLY_MAX

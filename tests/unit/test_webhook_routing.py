@@ -144,3 +144,22 @@ def test_a_huge_body_parses_in_linear_time():
     """GIVEN a 900 kB body of many events WHEN parsed THEN every event comes back (no slow path)."""
     body = ('{"events": [' + ",".join(['{"type":"follow","source":{"userId":"U1"}}'] * 20000) + "]}").encode()
     assert len(webhook.parse(body)[1]) == 20000
+
+
+def test_an_unsend_goes_to_the_domain_that_keeps_what_citizens_write():
+    """GIVEN a citizen unsending a message WHEN routed THEN it goes to the complaint domain (the registry's
+    `event_types`), which hides the message's content wherever it went; the focus does not matter (row 40)."""
+    unsend = {"type": "unsend", "source": {"type": "user", "userId": "U" + "1" * 32}, "unsend": {"messageId": "1"}}
+    assert webhook.route(unsend) == "complaint"
+    assert webhook.route(unsend, focus="booking") == "complaint"
+
+
+def test_tapping_a_category_hands_the_chat_to_the_complaint_desk():
+    """GIVEN the postback of a complaint category WHEN the intake asks which domain takes the focus THEN the
+    complaint domain, so the words, photos and place sent next reach its draft in order."""
+    tap = {"type": "postback", "postback": {"data": Postback("complaint", "cat", {"c": "road"}).encode()}}
+    assert webhook.takes_focus(tap) == "complaint"
+    for kind in ("text", "image", "location"):
+        assert webhook.route({"type": "message", "message": {"type": kind, "id": "1", "text": "น้ำท่วมซอย 5"}},
+                             focus="complaint") == "complaint"
+    assert webhook.route({"type": "message", "message": {"type": "text", "text": "จองคิว"}}, focus="complaint") == "booking"

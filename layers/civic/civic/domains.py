@@ -31,6 +31,9 @@ class Domain:
     focus_actions: frozenset[str] = frozenset()
     focus_exclusive: bool = False
     menu: tuple[MenuEntry, ...] = ()
+    # Webhook event types other than message and postback that this domain takes (e.g. "unsend": only the
+    # domain that stores what citizens write can hide it).
+    event_types: frozenset[str] = frozenset()
     # module → the template resources whose personal data it exports and erases (civic.privacy)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a module with open_records(agency_id, user_id, lang) -> list[dict]: what staff see beside a chat
@@ -48,6 +51,21 @@ DOMAINS: tuple[Domain, ...] = (
         menu=(MenuEntry("menu_booking", "start"), MenuEntry("menu_my_bookings", "mine")),
         holders={"civic.booking.my_data": ("BookingsTable", "BookingWaitlistTable", "QueueTicketsTable")},
         summary="civic.booking.my_data",
+    ),
+    Domain(
+        "complaint", "cp", "COMPLAINT_QUEUE_URL",
+        keywords={"แจ้งเรื่อง": "start", "ร้องเรียน": "start", "แจ้งปัญหา": "start", "report": "start",
+                  "report a problem": "start", "complaint": "start",
+                  "เรื่องของฉัน": "mine", "เรื่องที่แจ้ง": "mine", "my complaints": "mine", "my reports": "mine"},
+        # A draft takes the citizen's words, photos and place; "add a note", "not fixed" and a rating take the
+        # next message as a note or comment on the case.
+        focus_messages=frozenset({"text", "image", "location"}),
+        focus_actions=frozenset({"cat", "note", "reopen", "rate"}),
+        menu=(MenuEntry("menu_complaint", "start"), MenuEntry("menu_my_complaints", "mine")),
+        event_types=frozenset({"unsend"}),
+        holders={"civic.complaints.my_data": ("ComplaintCasesTable", "ComplaintDraftsTable",
+                                              "ComplaintMediaBucket")},
+        summary="civic.complaints.my_data",
     ),
     Domain(
         # A person at the agency answers the chat; the bot stays silent until it is handed back.

@@ -203,15 +203,28 @@ def profile(user_id: str) -> dict | None:
     return {"displayName": answer.display_name, "language": answer.language}
 
 
-def content(message_id: str) -> tuple[bytes, str] | None:
-    """The bytes a citizen sent (image, video, audio, file) and their content type, or None if gone."""
+# What a retryable LINE call raises (5xx, 429, time-outs, dropped connections): callers may try again.
+TRANSIENT = (ApiException, urllib3.exceptions.HTTPError, OSError, TimeoutError)
+
+
+class ContentTooLarge(ValueError):
+    """The content is bigger than the caller takes."""
+
+
+def content(message_id: str, max_bytes: int | None = None) -> tuple[bytes, str] | None:
+    """The bytes a citizen sent (image, video, audio, file) and their content type, or None if gone;
+    ContentTooLarge past max_bytes (LINE's declared length is checked first)."""
     try:
         response = _messaging(data=True).get_message_content_with_http_info(message_id, _request_timeout=_timeout())
     except Exception as exc:
         if _classify(exc).outcome == "retryable":
             raise
         return None
-    return response.raw_data, _header(response.headers, "content-type") or "application/octet-stream"
+    declared = _header(response.headers, "content-length")
+    data = response.raw_data
+    if max_bytes is not None and (int(declared or 0) > max_bytes or len(data) > max_bytes):
+        raise ContentTooLarge(f"{max(int(declared or 0), len(data))} bytes, over {max_bytes}")
+    return data, _header(response.headers, "content-type") or "application/octet-stream"
 
 
 # ---- rich menus: the tiles under the chat (civic.rich_menu.publisher is the only caller) ----

@@ -21,6 +21,9 @@ NOT_PERSONAL = {
     "FaqTable": "an agency's questions and answers; unanswered questions are kept without any LINE id, scrubbed of "
                 "phone and ID numbers, 90 days",
     "RichMenusTable": "an agency's rich-menu configuration and the id of the LINE rich menu published from it",
+    "ComplaintSetupTable": "an agency's categories, areas and departments; no citizen's data (the duty officers' "
+                           "and supervisors' LINE ids are the agency's own staff, set by its admin)",
+    "ComplaintFiguresTable": "counters and reference sequences per agency",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

@@ -50,6 +50,14 @@ class Settings:
     faq_table: str
     # rich menu
     rich_menus_table: str
+    # complaints
+    complaint_setup_table: str
+    complaint_cases_table: str
+    complaint_figures_table: str
+    complaint_drafts_table: str
+    complaint_media_bucket: str
+    complaint_retention_days: int  # a closed case is kept this long, then expires
+    complaint_confirm_days: int    # a resolved case waits this long for the citizen; silence confirms it
 
 
 def settings() -> Settings:
@@ -87,6 +95,13 @@ def settings() -> Settings:
         chat_retention_days=int(env("CHAT_RETENTION_DAYS", "90")),
         faq_table=env("FAQ_TABLE", "faq"),
         rich_menus_table=env("RICH_MENUS_TABLE", "rich-menus"),
+        complaint_setup_table=env("COMPLAINT_SETUP_TABLE", "complaint-setup"),
+        complaint_cases_table=env("COMPLAINT_CASES_TABLE", "complaint-cases"),
+        complaint_figures_table=env("COMPLAINT_FIGURES_TABLE", "complaint-figures"),
+        complaint_drafts_table=env("COMPLAINT_DRAFTS_TABLE", "complaint-drafts"),
+        complaint_media_bucket=env("COMPLAINT_MEDIA_BUCKET", ""),
+        complaint_retention_days=int(env("COMPLAINT_RETENTION_DAYS", "730")),
+        complaint_confirm_days=int(env("COMPLAINT_CONFIRM_DAYS", "7")),
     )
 
 

@@ -100,6 +100,9 @@ def route(event: dict, focus: str | None = None) -> str:
             return found[0]
         if takes:
             return focused.name
+    for domain in domains.DOMAINS:
+        if isinstance(kind, str) and kind in domain.event_types:
+            return domain.name
     return domains.FALLBACK
 
 

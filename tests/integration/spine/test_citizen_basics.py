@@ -7,6 +7,7 @@ import urllib.request
 import boto3
 
 from civic import domains, postback
+from civic.postback import Postback
 from civic.tables import citizens, deliveries
 from infra.local import webhook_client as wh
 
@@ -63,7 +64,7 @@ def test_text_the_bot_does_not_understand_gets_the_help_menu(dev, line):
     (answer,) = _say(dev, line, user, lambda token: wh.text(user, "' OR 1=1 --", token))
     items = answer["message"]["quickReply"]["items"]
     assert "ยังไม่เข้าใจ" in answer["message"]["text"]
-    assert [i["action"]["data"] for i in items] == ["1/bk/start", "1/bk/mine", "1/hd/ask", "1/ct/mydata"]
+    assert [i["action"]["data"] for i in items] == [Postback(d, e.action).encode() for d, e in domains.menu()]
 
 
 def test_my_data_shows_what_is_held_and_offers_export_and_erase(dev, line):

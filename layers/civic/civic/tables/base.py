@@ -1,9 +1,10 @@
 """What every PynamoDB model here shares: the region and endpoint from the environment, and TTL reading."""
 
+import json
 import os
 import time
 
-from pynamodb.attributes import NumberAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute
 from pynamodb.models import Model
 
 
@@ -42,3 +43,11 @@ def get_alive(model: type[CivicModel], *keys, now: float | None = None, consiste
     except model.DoesNotExist:
         return None
     return item if item.alive(now) else None
+
+
+class TextJSONAttribute(JSONAttribute):
+    """JSON stored as readable UTF-8 (Thai as Thai, not \\u escapes): what a scan for a citizen's words finds
+    (tests/trace.py) is what is there."""
+
+    def serialize(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
