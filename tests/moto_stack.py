@@ -29,7 +29,16 @@ def table_name(logical_id: str) -> str:
 
 
 def bucket_name(logical_id: str) -> str:
-    return f"local-{logical_id}".lower()
+    named = RESOURCES[logical_id]["Properties"].get("BucketName") if logical_id in RESOURCES else None
+    return _sub(named) if named else f"local-{logical_id}".lower()
+
+
+def _sub(value) -> str:
+    """A `!Sub` of pseudo parameters as the local stack resolves it (stack `local`, account 123456789012)."""
+    text = value["Fn::Sub"] if isinstance(value, dict) else value
+    for name, known in {"AWS::StackName": "local", "AWS::AccountId": "123456789012", "AWS::Region": REGION}.items():
+        text = text.replace("${" + name + "}", known)
+    return text
 
 
 def _create(names: dict[str, str]) -> None:
@@ -59,6 +68,8 @@ def _value(value, names: dict[str, str]) -> str:
         if ref in names:
             return names[ref]
         return str(TEMPLATE["Parameters"][ref].get("Default", ""))
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        return _sub(value)
     return str(value)
 
 

@@ -1,18 +1,15 @@
 """LineSender: the one door to LINE's send endpoints. Consumes the outbox queue (FIFO per recipient)."""
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from civic import privacy, sender
+from civic import fifo, privacy, sender
 from civic.aws import client
 from civic.observability import instruments
 from civic.outbox import Outbound
 from civic.settings import settings
 
 logger, metrics, tracer = instruments("line-sender")
-# A failed message holds back the rest of its recipient's group in the batch, keeping their order.
-processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
 @tracer.capture_method
@@ -40,5 +37,6 @@ def record_handler(record: SQSRecord) -> str:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context) -> dict:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+    # A failed message holds back the rest of its group in the batch, keeping their order; civic.fifo makes
+    # sure those are tried before any reaches the DLQ.
+    return fifo.process(event, record_handler, context)

@@ -104,6 +104,7 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
         str(ROOT / "template.yaml"), port=port, visibility_scale=visibility_scale,
         parameter_overrides={"LineSecretName": SECRET_NAME, "LineApiEndpoint": endpoint},
         env_overrides={"LINE_API_ENDPOINT": endpoint, "LINE_SECRET_MAX_AGE_S": "5", "LINE_SECRET_REFRESH_GAP_S": "1",
+                       "PUBLIC_URL": f"http://127.0.0.1:{port}",  # the bill cards' QR pictures, from this stack
                        "LINE_RETRY_BASE_S": env.get("LINE_RETRY_BASE_S", "2"),
                        # Powertools keeps one metric set per process; here all functions share one, so the EMF
                        # lines would mix services. Metrics are for CloudWatch; LOCAL_METRICS=1 prints them.

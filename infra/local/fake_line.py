@@ -36,6 +36,14 @@ Faults (`inject`, or `POST /_fake/faults`) make LINE misbehave for some requests
 - `body` (`"body"`) replaces the answer's body with this raw text, e.g. `inject(status=200, body="not json")`:
   the work is done, the answer cannot be parsed.
 
+Limits (`limit`, or `POST /_fake/limits`; `DELETE /_fake/limits` lifts them) make LINE push back as it does:
+- `ceilings` (`{"push": 100, "multicast": 10}`, requests per second per endpoint name, as LINE counts them
+  per channel): a request over the endpoint's ceiling within the last second by `clock` answers 429 "The API
+  rate limit has been exceeded", without doing the work and without consuming its retry key.
+- `quota` (`"quota": 5000`): the month's message quota; `/v2/bot/message/quota` then answers
+  `{"type": "limited", "value": 5000}`, and a push or multicast whose recipients would take the month's
+  consumption (JST) over it answers 429 "You have reached your monthly limit." — nothing is delivered.
+
 Control endpoints under /_fake/ (no auth, not recorded, never faulted) mirror the public methods.
 
 Speed (2-core dev machine, median of 5 runs): the validators are built once per spec file (39 ms) and
@@ -50,7 +58,7 @@ import re
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
@@ -90,6 +98,8 @@ STATUS_MESSAGES = {
     500: "Internal server error",
 }
 INVALID_REPLY_TOKEN = "Invalid reply token"
+MONTHLY_LIMIT = "You have reached your monthly limit."
+RATE_WINDOW_S = 1.0  # LINE's ceilings are requests per second
 RETRY_KEY_ACCEPTED = "The retry key is already accepted"
 
 # (schema, property) -> keywords added to the spec's property schema: LINE limits the spec leaves out
@@ -138,6 +148,7 @@ CONTROL_ROUTES = Map(
         Rule("/_fake/blocked", methods=["POST"], endpoint="blocked"),
         Rule("/_fake/content/<message_id>", methods=["POST"], endpoint="content"),
         Rule("/_fake/faults", methods=["POST", "DELETE"], endpoint="faults"),
+        Rule("/_fake/limits", methods=["POST", "DELETE"], endpoint="limits"),
         Rule("/_fake/reset", methods=["POST"], endpoint="reset"),
     ]
 )
@@ -431,6 +442,9 @@ class FakeLine:
             self._content = {}
             self._faults = []
             self._usage = []  # (at, messages billed)
+            self._ceilings = {}  # endpoint → requests per second; over it, 429
+            self._recent = defaultdict(deque)  # endpoint → times of its requests within the last second
+            self._quota = None  # messages per month (JST), or None: no limit
 
     def issue_reply_token(self, user_id: str) -> str:
         token = uuid.uuid4().hex
@@ -484,6 +498,43 @@ class FakeLine:
             self._faults.append(Fault(status, count, until, latency_ms, list(paths) if paths else None,
                                       bool(after), body))
 
+    def limit(self, ceilings: dict | None = None, quota: int | None = None):
+        """Per-endpoint ceilings in requests per second (`{"push": 100, "multicast": 10}`; names as in
+        LINE's paths: reply, push, multicast, broadcast) and the month's message quota; None leaves either as
+        it is. `unlimit` lifts both."""
+        with self._lock:
+            if ceilings is not None:
+                self._ceilings = {name: float(rate) for name, rate in ceilings.items()}
+            if quota is not None:
+                self._quota = int(quota)
+
+    def unlimit(self):
+        with self._lock:
+            self._ceilings, self._quota = {}, None
+            self._recent.clear()
+
+    def _over_ceiling(self, endpoint: str) -> bool:
+        """Count this request against its endpoint's ceiling; True when LINE would answer 429. Lock held."""
+        ceiling = self._ceilings.get(endpoint)
+        if ceiling is None:
+            return False
+        now, recent = self._clock(), self._recent[endpoint]
+        while recent and now - recent[0] >= RATE_WINDOW_S:
+            recent.popleft()
+        if len(recent) >= ceiling:
+            return True
+        recent.append(now)
+        return False
+
+    def _refuse_over_quota(self, recipients: int):
+        """LINE's 429 when delivering to `recipients` would go over the month's quota. Lock held."""
+        if self._quota is None or not recipients:
+            return
+        month = _month(self._clock())
+        used = sum(billed for at, billed in self._usage if _month(at) == month)
+        if used + recipients > self._quota:
+            raise LineError(429, MONTHLY_LIMIT)
+
     def clear_faults(self):
         with self._lock:
             self._faults = []
@@ -530,6 +581,9 @@ class FakeLine:
             if request.headers.get("Authorization") != f"Bearer {self._token()}":
                 raise LineError(401, STATUS_MESSAGES[401])
             endpoint, args = LINE_ROUTES.bind_to_environ(request.environ).match()
+            with self._lock:
+                if self._over_ceiling(endpoint):
+                    raise LineError(429, STATUS_MESSAGES[429])
             return getattr(self, f"_line_{endpoint}")(request, request_id, **args)
         except LineError as error:
             return error.response()
@@ -646,6 +700,7 @@ class FakeLine:
             self._refuse_accepted_retry_key(key, with_sent_messages=True)
             if body["to"] in self._blocked:
                 raise LineError(400, "Failed to send messages")
+            self._refuse_over_quota(1)
             sent = self._deliver("push", [body["to"]], body["messages"], request_id)
             if key:
                 self._retry_keys[key] = AcceptedRetryKey(request_id, self._clock(), sent)
@@ -658,6 +713,7 @@ class FakeLine:
             self._refuse_accepted_retry_key(key, with_sent_messages=False)
             # LINE skips users who blocked the account and sends to the rest
             recipients = [user for user in dict.fromkeys(body["to"]) if user not in self._blocked]
+            self._refuse_over_quota(len(recipients))
             sent = self._deliver("multicast", recipients, body["messages"], request_id)
             if key:
                 self._retry_keys[key] = AcceptedRetryKey(request_id, self._clock(), sent)
@@ -698,7 +754,9 @@ class FakeLine:
         return Response(data, status=200, content_type=content_type)
 
     def _line_quota(self, request, request_id):
-        return json_response(200, {"type": "none"})
+        with self._lock:
+            quota = self._quota
+        return json_response(200, {"type": "none"} if quota is None else {"type": "limited", "value": quota})
 
     def _line_consumption(self, request, request_id):
         month = _month(self._clock())
@@ -759,6 +817,14 @@ class FakeLine:
             body.get("after", False),
             body.get("body"),
         )
+        return json_response(200, body)
+
+    def _control_limits(self, request):
+        if request.method == "DELETE":
+            self.unlimit()
+            return json_response(200, {})
+        body = request.get_json(force=True)
+        self.limit(body.get("ceilings"), body.get("quota"))
         return json_response(200, body)
 
     def _control_reset(self, request):

@@ -48,8 +48,10 @@ class _QuietMotoRequestHandler(MotoRequestHandler):
 class MotoServer:
     """moto's server app on loopback, on a free port, in a daemon thread."""
 
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1",
+                 middleware: Iterable[Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]]] = ()):
         self.host = host
+        self.middleware = tuple(middleware)  # wraps moto's app, outermost last (e.g. S3 event notifications)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -61,6 +63,8 @@ class MotoServer:
 
     def start(self) -> MotoServer:
         app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
+        for wrap in self.middleware:
+            app = wrap(app)
         self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="moto-server", daemon=True)

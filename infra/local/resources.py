@@ -177,7 +177,7 @@ def _create_bucket(template: Template, logical_id: str, props: dict[str, Any]) -
     }
     s3.create_bucket(Bucket=name, **location)
     if "NotificationConfiguration" in props:
-        log.warning("bucket %s: NotificationConfiguration is not applied locally", logical_id)
+        log.info("bucket %s: its notifications are delivered by infra/local/s3_events.py", logical_id)
     log.info("bucket %s (%s)", name, logical_id)
     return name, {
         "Arn": f"arn:aws:s3:::{name}",

@@ -17,6 +17,7 @@ from .moto_server import MotoServer
 from .pollers import SqsEventSource, SqsPoller, sqs_event_sources
 from .resources import QueueInfo, create_resources, register_serverless_names
 from .runtime import LambdaRuntime, build_function_specs, process_environment
+from .s3_events import Notifier, S3Events
 from .schedules import Schedule, ScheduleRunner, schedules_from_template
 from .template import Template
 
@@ -73,6 +74,7 @@ class LocalStack:
         self._authority: TokenAuthority | None = None
         self._pollers: list[SqsPoller] = []
         self._schedule_runner: ScheduleRunner | None = None
+        self.s3_events = S3Events()  # objects created in moto's S3 → the template's S3 subscriptions
 
     # ---- lifecycle -------------------------------------------------------------------------------------
 
@@ -91,7 +93,7 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
-        self._moto = MotoServer(self.host).start()
+        self._moto = MotoServer(self.host, middleware=[lambda app: Notifier(app, self.s3_events.report)]).start()
         self.moto_url = self._moto.url
         # Before any client exists: every boto3, botocore and PynamoDB client reads these when it is made.
         self._set_environ({
@@ -112,6 +114,7 @@ class LocalStack:
         self._set_environ(process_environment(functions, self.env_overrides))
         self._runtime = LambdaRuntime(functions)
         self._runtime.open()
+        self.s3_events.configure(template, functions, self._runtime.invoke, self.region)
 
         self._http = HttpServer(self.host, self.port, self._serve)
         self.url = self._http.url
@@ -230,6 +233,7 @@ class LocalStack:
         while True:
             before = runtime.activity()
             busy = [name for url, name in queues.items() if _queue_depth(sqs, url) > 0]
+            busy += ["S3 events"] if self.s3_events.pending else []
             after = runtime.activity()
             # Unchanged activity with nothing running means no handler sent a message while we looked.
             if not busy and before == after and before[0] == 0:

@@ -7,7 +7,7 @@ import pkgutil
 import pytest
 
 from civic import domains, tables
-from tests.contract.test_template import FUNCTIONS, QUEUES, TABLES, TEMPLATE, _dlq_names, of_type
+from tests.contract.test_template import FUNCTIONS, QUEUES, TABLES, TEMPLATE, _dlq_names, _function_dlqs, of_type
 
 
 def _table_modules() -> dict[str, object]:
@@ -46,7 +46,7 @@ def test_every_queue_has_a_consumer_or_is_the_dead_letter_queue_of_one(name):
     consumed = _consumed_queues()
     dlq_of_consumed = {QUEUES[q]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
                        for q in consumed if "RedrivePolicy" in QUEUES[q]["Properties"]}
-    assert name in consumed | dlq_of_consumed
+    assert name in consumed | dlq_of_consumed | _function_dlqs()
 
 
 def test_every_domain_of_the_registry_has_a_consumed_queue_in_the_template():
@@ -95,3 +95,28 @@ def test_buckets_are_private_and_encrypted():
         props = bucket["Properties"]
         assert all(props["PublicAccessBlockConfiguration"].values()), name
         assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"], name
+
+
+def _statement_actions_on(function: dict, queue: str) -> set[str]:
+    found = set()
+    for policy in function["Properties"]["Policies"]:
+        if not isinstance(policy, dict):
+            continue
+        if policy.get("SQSSendMessagePolicy", {}).get("QueueName") == {"Fn::GetAtt": [queue, "QueueName"]}:
+            found |= {"sqs:SendMessage", "sqs:GetQueueUrl"}
+        for statement in policy.get("Statement", []):
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if {"Fn::GetAtt": [queue, "Arn"]} in resources:
+                found |= set(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    return found
+
+
+@pytest.mark.parametrize("function,queue", sorted(
+    (name, event["Properties"]["Queue"]["Fn::GetAtt"][0]) for name, f in FUNCTIONS.items()
+    for event in f["Properties"].get("Events", {}).values()
+    if event["Type"] == "SQS" and QUEUES[event["Properties"]["Queue"]["Fn::GetAtt"][0]]["Properties"].get("FifoQueue")))
+def test_every_fifo_consumer_may_put_a_record_back_on_its_own_queue(function, queue):
+    """GIVEN a function consuming a FIFO queue WHEN its policies are read THEN it may look the queue up and send to
+    it: civic.fifo puts a record that waited behind failures back as a fresh message (RELIABILITY row 53), and
+    on AWS, unlike locally, a missing permission would fail that record."""
+    assert {"sqs:SendMessage", "sqs:GetQueueUrl"} <= _statement_actions_on(FUNCTIONS[function], queue)

@@ -116,9 +116,34 @@ def _outbox(queue_url: str) -> list[dict]:
     return found
 
 
+def _bill_side(agency: str) -> dict:
+    """One agency's bills: the demo accounts (both agencies number them alike), a citizen linked to account
+    1100000001 with a subscription, a batch with a rejected line, a counted notice and a scheduled one."""
+    from civic.tables import bill_jobs, bill_links
+
+    citizen = user()
+    citizens.set_consent(citizen, True, f"bill-{citizen[-6:]}", datetime.now(BANGKOK).timestamp())
+    bill_links.put_link(citizen, agency, "1100000001", "เมือง", "ในเมือง", "บ้าน")
+    bill_links.save_prefs(citizen, agency, {"water_cut"}, set(), "60_plus", {"เมือง|*"},
+                          {"เมือง|ในเมือง", "เมือง|*"}, 1)
+    batch_id = "B" + ("A" if agency == A else "B") * 15
+    bill_jobs.create(agency, batch_id, "batch", "imported", {"kind": "bills", "file": f"{agency}.csv"})
+    bill_jobs.reject(agency, batch_id, [(3, f"unknown account of {agency}")])
+    notice_id = "N" + ("A" if agency == A else "B") * 15
+    notice = bill_jobs.create(agency, notice_id, "notice", "ready", {
+        "text": f"ประกาศของ {agency}", "topic": "water_cut", "areas": [{"district": "เมือง"}], "age_groups": []})
+    bill_jobs.create(agency, notice_id[:-1] + "C", "notice", "scheduled", {
+        "text": f"ประกาศตั้งเวลา {agency}", "topic": "water_cut", "areas": [{"district": "เมือง"}], "age_groups": []},
+        send_at=1.0)
+    return {"citizen": citizen, "batch": batch_id, "notice": notice.job_id}
+
+
 @pytest.fixture
 def twins(monkeypatch):
     with moto_stack() as names:
+        from infra.local.demo import bill as bill_demo
+
+        bill_demo.seed()  # both agencies, the same account numbers
         sides = {A: _side(A, {}), B: _side(B, B_SERVICE)}
         from infra.local.demo import complaint as complaint_demo
 
@@ -126,6 +151,8 @@ def twins(monkeypatch):
         filed_at = _overdue_only_for_a(_at(TODAY, 8, 30))
         for agency in (A, B):
             sides[agency]["complaint"] = _complaint_side(agency, filed_at)
+        for agency in (A, B):
+            sides[agency]["bill"] = _bill_side(agency)
         _outbox(names["OutboxQueue"])
         monkeypatch.setattr(thai, "now", lambda: _at(TODAY, 7, 55))
         yield names, sides
@@ -176,6 +203,15 @@ BODIES = {
     ("POST", "/agency/complaint/cases/{case_ref}/duplicate"): {"of": "CP-0000-0001"},
     ("POST", "/agency/complaint/cases/{case_ref}/resolve"): {"note": "ซ่อมแล้ว", "photo": "AFTER_PHOTO"},
     ("POST", "/agency/complaint/cases/{case_ref}/reject"): {"reason": "ไม่ใช่เขตเรา"},
+    ("PUT", "/agency/bill/settings"): {"name_th": "ประปาแก้ไข", "name_en": "Water (edited)", "check": "last_amount",
+                                       "areas": {"เมือง": ["ในเมือง"]}},
+    ("PUT", "/agency/bill/accounts/{account}"): {"address": "1 ถ.ใหม่", "district": "เมือง", "subdistrict": "ในเมือง"},
+    ("POST", "/agency/bill/accounts/{account}/bills/{period}/paid"): {},
+    ("POST", "/agency/bill/uploads"): {"kind": "bills"},
+    ("POST", "/agency/bill/imports/{kind}"): "account,period,usage,amount,due_date\n1100000001,2026-12,1,1.00,2026-12-20\n",
+    ("POST", "/agency/bill/batches/{batch_id}/notify"): {},
+    ("POST", "/agency/bill/notices"): {"text": "น้ำไม่ไหลพรุ่งนี้", "topic": "water_cut", "areas": [{"district": "เมือง"}]},
+    ("POST", "/agency/bill/notices/{notice_id}/send"): {},
 }
 
 
@@ -211,6 +247,8 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     assert complaint_refs == sides[B]["complaint"]["refs"]  # the twin references: both agencies numbered 0001, 0002
     samples.update({"code": "road", "area_id": "north", "department": "public-works", "case_ref": complaint_refs[0],
                     "key_id": "0badc0de"})
+    samples.update({"account": "1100000001", "period": "2026-11", "kind": "bills",
+                    "batch_id": sides[B]["bill"]["batch"], "notice_id": sides[B]["bill"]["notice"]})
     before = _items_of(B)
 
     answers = {}
@@ -226,15 +264,17 @@ def test_staff_of_one_agency_reach_nothing_of_the_other_through_any_route(twins)
     b_marks = [b.ref for b in sides[B]["bookings"].values()] + list(sides[B]["people"].values())
     b_marks += [B_SERVICE["name_th"], B_SERVICE["branch_th"], B]
     b_marks += [sides[B]["complaint"]["citizen"], sides[B]["complaint"]["supervisor"], f"{B} twin words"]
+    b_marks += [sides[B]["bill"]["citizen"], "ประปาเมืองอื่น", f"ประกาศของ {B}", f"unknown account of {B}"]
     for (method, path), (status, body) in answers.items():
         assert status < 500, f"{method} {path} → {status} {body[:200]}"
         assert not [m for m in b_marks if m in body], f"{method} {path} answered with B's data: {body[:300]}"
-    reaching_b_by_id = [k for k in answers if "{ref}" in k[1] or "{chat_id}" in k[1]]
+    reaching_b_by_id = [k for k in answers if any(f"{{{name}}}" in k[1]
+                                                  for name in ("ref", "chat_id", "batch_id", "notice_id"))]
     assert reaching_b_by_id and all(answers[k][0] == 404 for k in reaching_b_by_id), \
         {k: answers[k][0] for k in reaching_b_by_id}
     assert _items_of(B) == before
     told = {m["to"] for m in _outbox(names["OutboxQueue"]) if isinstance(m["to"], str)}
-    assert not told & set(sides[B]["people"].values())
+    assert not told & (set(sides[B]["people"].values()) | {sides[B]["bill"]["citizen"]})
     assert sides[A]["people"]["first"] in told  # A's day was closed: A's citizens were told
     assert bookings.find(A, sides[A]["bookings"]["first"].ref).status == "closed"
     assert crossings(table_name) == []
@@ -290,6 +330,20 @@ def _run_every_schedule():
         handler(payload, LambdaContext())
 
 
+def test_a_bill_paid_or_read_by_one_agency_is_that_agencys_own_even_with_the_same_account_number(twins):
+    """GIVEN both agencies' bills for account 1100000001, November WHEN A's officer marks it paid and reads the
+    account THEN A's bill is paid and B's still unpaid-or-as-it-was, and A sees its own address, never B's."""
+    from civic.tables import bills as bill_table
+
+    b_before = bill_table.find(B, "1100000001", "2026-11").to_simple_dict()
+    status, _ = _call("POST", "/agency/bill/accounts/1100000001/bills/2026-11/paid", A, role="officer", body={})
+    assert status == 200 and bill_table.find(A, "1100000001", "2026-11").status == "paid"
+    assert bill_table.find(B, "1100000001", "2026-11").to_simple_dict() == b_before
+    status, body = _call("GET", "/agency/bill/batches/" + twins[1][B]["bill"]["batch"] + "/rejects", A,
+                         role="officer")
+    assert status == 404 and B not in body
+
+
 def test_every_schedule_acts_on_each_agency_with_its_own_rules(twins, monkeypatch):
     """GIVEN A allowing 15 minutes' grace and B 120, and both with a booking tomorrow WHEN every schedule of the
     template runs at 08:30 and again at 18:30 THEN A's absent citizen is a no-show and B's (within its grace)
@@ -310,6 +364,11 @@ def test_every_schedule_acts_on_each_agency_with_its_own_rules(twins, monkeypatc
     assert len(reminders) == 2
     assert B_SERVICE["branch_th"] in by_citizen[sides[B]["people"]["tomorrow"]]
     assert B_SERVICE["branch_th"] not in by_citizen[sides[A]["people"]["tomorrow"]]
+    from civic.tables import bill_jobs
+
+    for agency in (A, B):  # each agency's scheduled notice was taken up under its own key (held: no LINE here)
+        scheduled = bill_jobs.find(agency, sides[agency]["bill"]["notice"][:-1] + "C")
+        assert scheduled.agency_id == agency and scheduled.status == "held_quota"
     assert crossings(table_name) == []
 
 

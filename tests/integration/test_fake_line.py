@@ -592,3 +592,37 @@ def test_300_pushes_in_a_row_are_each_validated_and_recorded(line):
 
     assert statuses == {200}
     assert len(line.received(CITIZEN)) == 300
+
+
+def test_a_ceiling_per_endpoint_answers_429_above_it_without_doing_the_work(line, raw, clock):
+    """GIVEN a push ceiling of 2 a second and a multicast ceiling of 1 WHEN 3 pushes and 2 multicasts come within
+    one second (by the clock) THEN the third push and the second multicast answer 429 like LINE, deliver
+    nothing and leave their retry keys unused; a second later pushes go through again."""
+    line.limit(ceilings={"push": 2, "multicast": 1})
+    keys = [str(uuid.uuid4()) for _ in range(3)]
+    statuses = [raw("POST", "/v2/bot/message/push", {"to": CITIZEN, "messages": text_messages(1)},
+                    {"X-Line-Retry-Key": key})[0] for key in keys]
+    multicasts = [raw("POST", "/v2/bot/message/multicast", {"to": [OTHER_CITIZEN], "messages": text_messages(1)})[0]
+                  for _ in range(2)]
+    assert statuses == [200, 200, 429] and multicasts == [200, 429]
+    assert len(line.received(CITIZEN)) == 2 and len(line.received(OTHER_CITIZEN)) == 1
+    clock.advance(1.0)
+    assert raw("POST", "/v2/bot/message/push", {"to": CITIZEN, "messages": text_messages(1)},
+               {"X-Line-Retry-Key": keys[2]})[0] == 200
+
+
+def test_a_limited_quota_is_reported_and_a_send_over_it_is_refused_with_lines_monthly_limit(line, raw, clock):
+    """GIVEN a quota of 3 messages this month WHEN a multicast to 2 and then one to 2 more are sent THEN the quota
+    reads limited/3, the second is refused 429 "monthly limit" and delivers to nobody; a new month (JST) counts
+    from zero again."""
+    raw("POST", "/_fake/limits", {"quota": 3})
+    assert raw("GET", "/v2/bot/message/quota")[2] == {"type": "limited", "value": 3}
+    first = raw("POST", "/v2/bot/message/multicast", {"to": [CITIZEN, OTHER_CITIZEN], "messages": text_messages(1)})
+    second = raw("POST", "/v2/bot/message/multicast", {"to": [CITIZEN, OTHER_CITIZEN], "messages": text_messages(1)})
+    assert first[0] == 200 and second[0] == 429 and "monthly limit" in second[2]["message"]
+    assert raw("GET", "/v2/bot/message/quota/consumption")[2] == {"totalUsage": 2}
+    clock.advance(31 * 86400)
+    assert raw("POST", "/v2/bot/message/multicast", {"to": [CITIZEN, OTHER_CITIZEN],
+                                                     "messages": text_messages(1)})[0] == 200
+    raw("DELETE", "/_fake/limits")
+    assert raw("GET", "/v2/bot/message/quota")[2] == {"type": "none"}

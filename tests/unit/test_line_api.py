@@ -166,3 +166,22 @@ def test_a_tls_failure_the_sdk_reports_as_status_0_is_retryable_not_refused():
 
     answer = line_api._classify(ApiException(status=0, reason="SSLError: certificate verify failed"))
     assert (answer.outcome, answer.http_status, answer.unanswered) == ("retryable", None, False)
+
+
+def test_a_429_for_the_months_quota_is_refused_not_retried_and_the_quota_is_read(fake_line):
+    """GIVEN LINE's quota of 1 message, already used WHEN a push is sent THEN its 429 "monthly limit" is a
+    refusal (retrying cannot help this month), and quota() / consumption() read LINE's numbers."""
+    fake_line.limit(quota=1)
+    assert line_api.push(CITIZEN, TEXT, "quota-1").outcome == "delivered"
+    answer = line_api.push(CITIZEN, TEXT, "quota-2")
+    assert (answer.outcome, answer.http_status) == ("rejected", 429) and answer.error.startswith("quota:")
+    assert (line_api.quota(), line_api.consumption()) == (1, 1)
+
+
+def test_a_rate_429_stays_retryable():
+    """GIVEN LINE's rate-limit 429 WHEN classified THEN retryable (the same request will go through later)."""
+    from linebot.v3.messaging import ApiException
+
+    error = ApiException(status=429, reason="Too Many Requests")
+    error.body = b'{"message":"The API rate limit has been exceeded. Try again later."}'
+    assert line_api._classify(error).outcome == "retryable"

@@ -77,6 +77,16 @@ DOMAINS: tuple[Domain, ...] = (
         holders={"civic.handover.my_data": ("ChatsTable", "ChatMediaBucket")},
     ),
     Domain(
+        "bill", "bl", "BILL_QUEUE_URL",
+        keywords={"บิลของฉัน": "mine", "ใบแจ้งหนี้": "mine", "ค่าน้ำ": "mine", "ค่าไฟ": "mine",
+                  "my bills": "mine", "bills": "mine", "ผูกบัญชี": "link", "link account": "link",
+                  "รับข่าวสาร": "prefs", "ข่าวสาร": "prefs", "notices": "prefs"},
+        # Linking and renaming wait for typed text (an account number, the check, a name).
+        focus_messages=frozenset({"text"}), focus_actions=frozenset({"link", "rename"}),
+        menu=(MenuEntry("menu_my_bills", "mine"), MenuEntry("menu_bill_prefs", "prefs")),
+        holders={"civic.bills.my_data": ("BillLinksTable",)},
+    ),
+    Domain(
         "citizen", "ct", "CITIZEN_QUEUE_URL",
         keywords={"ข้อมูลของฉัน": "mydata", "my data": "mydata",
                   "ช่วยเหลือ": "help", "เมนู": "help", "help": "help", "menu": "help"},

@@ -6,7 +6,8 @@ Every answer is classified once, here, so callers never look at status codes:
   retryable   429, 5xx, time-outs and connection errors: try again later with the same retry key.
               `unanswered` when the request may have reached LINE (read time-out, connection dropped after
               sending); not when it certainly did not (connect time-out, refused, name not resolved).
-  rejected    any other 4xx: LINE will never accept this request; do not retry
+  rejected    any other 4xx, and a 429 for the month's quota ("You have reached your monthly limit"): LINE
+              will not accept this request (this month); do not retry
 A 2xx is delivered whatever its body: send calls read the raw answer (`_preload_content=False`), so a body
 the SDK cannot parse never turns a delivery into an error.
 `LINE_API_ENDPOINT` replaces both hosts (the local stack's fake LINE, or a tester's server); it must be
@@ -44,6 +45,7 @@ from civic.settings import settings
 CONNECT_TIMEOUT_S = 3.05
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1b7c1e-2f43-4b38-9a5d-0c1e4d3b8a11")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+MONTHLY_LIMIT = "monthly limit"  # in LINE's 429 body when the month's quota is spent (not a rate limit)
 
 
 class InsecureEndpoint(ValueError):
@@ -124,6 +126,8 @@ def _classify(exc: Exception) -> Answer:
         if not status:
             # The SDK wraps a TLS failure as status 0: the handshake failed before any request, so try again.
             return Answer("retryable", None, request_id, body[:500])
+        if status == 429 and MONTHLY_LIMIT in body.lower():
+            return Answer("rejected", status, request_id, f"quota: {body[:480]}")
         if status == 429 or status >= 500:
             return Answer("retryable", status, request_id, body[:500])
         return Answer("rejected", status, request_id, body[:500])
@@ -272,3 +276,39 @@ def rich_menus() -> Answer:
 def delete_rich_menu(rich_menu_id: str) -> Answer:
     return _call(lambda: _messaging().delete_rich_menu_with_http_info(rich_menu_id, _request_timeout=_timeout(),
                                                                      **RAW))
+
+
+def _json_answer(read) -> dict:
+    """A GET whose answer we need: LINE's JSON, or an exception a caller turns into "try again"."""
+    import json
+
+    try:
+        response = read()
+    except Exception as exc:  # LINE's refusal, the network, or the channel's credentials: all mean "not known"
+        try:
+            answer = _classify(exc)
+            reason = answer.error or f"LINE answered {answer.http_status}"
+        except Exception:
+            reason = f"{type(exc).__name__}: {exc}"
+        raise QuotaUnknown(reason[:300]) from exc
+    try:
+        return json.loads(response.raw_data)
+    except ValueError as exc:
+        raise QuotaUnknown("LINE's answer is not JSON") from exc
+
+
+class QuotaUnknown(RuntimeError):
+    """LINE did not tell us the month's quota or consumption: a large send waits rather than guesses."""
+
+
+def quota() -> int | None:
+    """The month's message quota (GET /v2/bot/message/quota): a number, or None when LINE sets no limit."""
+    answer = _json_answer(lambda: _messaging().get_message_quota_with_http_info(_request_timeout=_timeout(), **RAW))
+    return int(answer["value"]) if answer.get("type") == "limited" else None
+
+
+def consumption() -> int:
+    """Messages counted against the quota this month, as LINE counts them (the Japan month)."""
+    answer = _json_answer(lambda: _messaging().get_message_quota_consumption_with_http_info(
+        _request_timeout=_timeout(), **RAW))
+    return int(answer.get("totalUsage", 0))

@@ -24,7 +24,9 @@ class Outbound:
     purpose: str                   # "welcome", "help", "booking-confirmed", ... for audit and metrics
     reply_token: str | None = None
     reply_token_at: int | None = None  # epoch ms of the webhook event that carried the token
-    meta: dict = field(default_factory=dict)  # "pseudonymous": log the recipient by pseudonym (after an erase)
+    meta: dict = field(default_factory=dict)  # "pseudonymous": log the recipient by pseudonym (after an erase);
+    #                                            "tally": the fan-out whose results this message counts in
+    group: str | None = None  # its FIFO group: default the recipient (a chat's answers keep their order)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -49,12 +51,30 @@ def replies(event: dict, messages: list[dict], purpose: str, **meta) -> list[Out
     ]
 
 
-def push(message_id: str, to: str, messages: list[dict], purpose: str, **meta) -> Outbound:
-    return Outbound(id=message_id, to=to, messages=messages[:MAX_MESSAGES_PER_SEND], purpose=purpose, meta=meta)
+def push(message_id: str, to: str, messages: list[dict], purpose: str, independent: bool = False,
+         **meta) -> Outbound:
+    """A push. `independent` (a bill, a reminder): it needs no order with the citizen's other messages, so it
+    gets a FIFO group of its own and never waits behind, or holds back, anything else."""
+    return Outbound(id=message_id, to=to, messages=messages[:MAX_MESSAGES_PER_SEND], purpose=purpose, meta=meta,
+                    group=_dedupe_id(message_id) if independent else None)
+
+
+MULTICAST_MAX = 500  # LINE's limit of recipients per multicast
+
+
+def multicast(message_id: str, to: list[str], messages: list[dict], purpose: str, **meta) -> Outbound:
+    """One chunk of a fan-out: up to 500 recipients, one id (its retry key), a FIFO group of its own."""
+    if not 0 < len(to) <= MULTICAST_MAX:
+        raise ValueError(f"a multicast takes 1..{MULTICAST_MAX} recipients, not {len(to)}")
+    return Outbound(id=message_id, to=list(to), messages=messages[:MAX_MESSAGES_PER_SEND], purpose=purpose,
+                    meta=meta, group=_dedupe_id(message_id))
 
 
 def _group(outbound: Outbound) -> str:
-    return outbound.to if isinstance(outbound.to, str) else "multicast"
+    # One group per fan-out chunk: notices run side by side, and a 429 on one holds back no other.
+    if outbound.group:
+        return outbound.group
+    return outbound.to if isinstance(outbound.to, str) else _dedupe_id(outbound.id)
 
 
 def _dedupe_id(message_id: str) -> str:

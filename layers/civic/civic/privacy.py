@@ -24,6 +24,13 @@ NOT_PERSONAL = {
     "ComplaintSetupTable": "an agency's categories, areas and departments; no citizen's data (the duty officers' "
                            "and supervisors' LINE ids are the agency's own staff, set by its admin)",
     "ComplaintFiguresTable": "counters and reference sequences per agency",
+    # The agency's billing records: addresses and usage per account number, no LINE id (docs/bills.md). A
+    # linked citizen's export includes their accounts and bills; erasing the citizen removes every link to them.
+    "BillAgenciesTable": "an agency's bill settings",
+    "BillAccountsTable": "the agency's account register (no LINE id)",
+    "BillsTable": "the agency's bills per account (no LINE id)",
+    "BillJobsTable": "batches, notices, their counts and rejected lines (no LINE id)",
+    "ImportsBucket": "the billing files agencies upload (no LINE id); deleted after 30 days",
 }
 FORMAT = "line-civic-desk/my-data/v2"
 

@@ -32,7 +32,8 @@ class Settings:
     citizen_retention_days: int
     focus_hours: int               # how long a chat's focus (an open draft) lasts without news
     reply_token_max_age_s: int
-    send_rate_per_instance: float
+    line_ceilings: dict[str, float]  # endpoint (reply, push, multicast) → requests/s for the whole channel
+    line_send_max_concurrency: int   # LineSender instances at most (its event source's MaximumConcurrency)
     line_read_timeout_s: float     # how long LINE's answer is awaited once a request is sent
     # booking
     booking_services_table: str
@@ -58,6 +59,19 @@ class Settings:
     complaint_media_bucket: str
     complaint_retention_days: int  # a closed case is kept this long, then expires
     complaint_confirm_days: int    # a resolved case waits this long for the citizen; silence confirms it
+    # bills and notices
+    bill_agencies_table: str
+    bill_accounts_table: str
+    bills_table: str
+    bill_jobs_table: str
+    bill_links_table: str
+    bill_work_queue_url: str       # the fan-out's pieces: file segments, import chunks, notify chunks, notice pages
+    imports_bucket: str
+    public_url: str                # where this deployment's public routes are (the QR pictures): https://…
+    bill_retention_days: int       # bills are kept this long after their due date
+    bill_job_days: int             # batches, notices and their reports are kept this long
+    bill_link_tries: int           # wrong checks in a row before a pause
+    bill_link_pause_minutes: int
 
 
 def settings() -> Settings:
@@ -80,7 +94,10 @@ def settings() -> Settings:
         citizen_retention_days=int(env("CITIZEN_RETENTION_DAYS", "30")),
         focus_hours=int(env("FOCUS_HOURS", "24")),
         reply_token_max_age_s=int(env("REPLY_TOKEN_MAX_AGE_S", "50")),
-        send_rate_per_instance=float(env("LINE_SEND_RATE_PER_INSTANCE", "100")),
+        line_ceilings={"reply": float(env("LINE_REPLY_CEILING", "1800")),
+                       "push": float(env("LINE_PUSH_CEILING", "1800")),
+                       "multicast": float(env("LINE_MULTICAST_CEILING", "180"))},
+        line_send_max_concurrency=max(1, int(env("LINE_SEND_MAX_CONCURRENCY", "10"))),
         line_read_timeout_s=float(env("LINE_READ_TIMEOUT_S", "10")),
         booking_services_table=env("BOOKING_SERVICES_TABLE", "booking-services"),
         booking_slots_table=env("BOOKING_SLOTS_TABLE", "booking-slots"),
@@ -102,6 +119,18 @@ def settings() -> Settings:
         complaint_media_bucket=env("COMPLAINT_MEDIA_BUCKET", ""),
         complaint_retention_days=int(env("COMPLAINT_RETENTION_DAYS", "730")),
         complaint_confirm_days=int(env("COMPLAINT_CONFIRM_DAYS", "7")),
+        bill_agencies_table=env("BILL_AGENCIES_TABLE", "bill-agencies"),
+        bill_accounts_table=env("BILL_ACCOUNTS_TABLE", "bill-accounts"),
+        bills_table=env("BILLS_TABLE", "bills"),
+        bill_jobs_table=env("BILL_JOBS_TABLE", "bill-jobs"),
+        bill_links_table=env("BILL_LINKS_TABLE", "bill-links"),
+        bill_work_queue_url=env("BILL_WORK_QUEUE_URL", ""),
+        imports_bucket=env("IMPORTS_BUCKET", ""),
+        public_url=env("PUBLIC_URL", "").rstrip("/"),
+        bill_retention_days=int(env("BILL_RETENTION_DAYS", "400")),
+        bill_job_days=int(env("BILL_JOB_DAYS", "90")),
+        bill_link_tries=int(env("BILL_LINK_TRIES", "5")),
+        bill_link_pause_minutes=int(env("BILL_LINK_PAUSE_MINUTES", "15")),
     )
 
 

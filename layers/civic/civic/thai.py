@@ -75,3 +75,15 @@ def holiday(d: date) -> str | None:
 def working_day(d: date) -> bool:
     """Monday to Friday and not a Thai public holiday: the days government offices count."""
     return d.weekday() < 5 and not holiday(d)
+def money(amount: Decimal | int | str) -> str:
+    """฿1,234.50: the amount as a bill prints it (satang rounded half up)."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"฿{value:,.2f}"
+
+
+def month(period: str, lang: str = "th") -> str:
+    """A billing month "2026-11" as พ.ย. 2569 / Nov 2026."""
+    year, number = int(period[:4]), int(period[5:7])
+    if lang == "th":
+        return f"{_TH_MONTHS[number - 1]} {year + BUDDHIST_ERA_OFFSET}"
+    return f"{_EN_MONTHS[number - 1]} {year}"

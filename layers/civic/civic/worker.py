@@ -1,7 +1,8 @@
 """A domain's conversation worker: webhook events from its FIFO queue, one effect per webhookEventId.
 
 Every domain worker (citizen basics, queue booking, …) is this plus its own `handle(envelope)`:
-Powertools' FIFO partial-batch processor (a failed record holds back the rest of its chat's records),
+Powertools' FIFO partial-batch processor (a failed record holds back the rest of its chat's records, which
+civic.fifo then settles so they are never dead-lettered untried),
 idempotency keyed on the webhookEventId for a week (a retried record replays the recorded outcome), and
 Logger/Metrics/Tracer with the webhookEventId as correlation id.
 """
@@ -11,7 +12,6 @@ import time
 from collections.abc import Callable
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from civic import fifo
 from civic.observability import instruments
 from civic.settings import settings
 
@@ -31,7 +32,6 @@ class ConversationWorker:
         """handle(envelope) applies one event and returns the purposes of what it sent (e.g. "welcome");
         metrics_by_purpose names the purposes worth a CloudWatch metric."""
         self.logger, self.metrics, self.tracer = instruments(service)
-        self.processor = SqsFifoPartialProcessor(skip_group_on_error=True)
         self.idempotency = IdempotencyConfig(event_key_jmespath="event.webhookEventId",
                                              expires_after_seconds=IDEMPOTENCY_SECONDS)
         store = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
@@ -66,5 +66,4 @@ class ConversationWorker:
 
     def _lambda_handler(self, event: dict, context) -> dict:
         self.idempotency.register_lambda_context(context)
-        return process_partial_response(event=event, record_handler=self.record_handler,
-                                        processor=self.processor, context=context)
+        return fifo.process(event, self.record_handler, context)

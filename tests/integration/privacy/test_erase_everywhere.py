@@ -13,6 +13,7 @@ from civic.tables import bookings, citizens
 from infra.local import webhook_client as wh
 from infra.local.devstack import dev_stack
 from tests.citizen import Citizen, button, eventually, words
+from tests.integration.bills.conftest import batch, csv_bytes, staff, upload
 from tests.trace import traces
 
 
@@ -41,10 +42,29 @@ def _export(citizen: Citizen) -> tuple[str, dict]:
         return url, json.loads(response.read())
 
 
+def _bills_and_a_notice(dev, citizen: Citizen) -> None:
+    """Link the demo's account 1100000005, subscribe to เมือง/ในเมือง, get a bill card (a push) and
+    a water-cut notice (a multicast, so a delivery receipt)."""
+    citizen.say("ผูกบัญชี")
+    citizen.say("1100000005")
+    assert "ผูกบัญชี 1100000005 แล้ว" in citizen.say("192.50")[0]["text"]
+    citizen.tap("1/bl/area?d=เมือง&s=ในเมือง")  # a customer hears every topic: no need to choose water cuts
+    rows = [["1100000005", "2027-07", 16, "203.00", "2027-07-20", ""]]
+    batch(dev, upload(dev, "", data=csv_bytes(rows)), "notified")
+    status, notice = staff(dev, "POST", "/agency/bill/notices", {
+        "text": "น้ำไม่ไหล ในเมือง", "topic": "water_cut", "areas": [{"district": "เมือง", "subdistrict": "ในเมือง"}]})
+    assert status == 200
+    eventually(lambda: staff(dev, "GET", f"/agency/bill/notices/{notice['notice_id']}", role="officer")[1]["status"]
+               == "ready", timeout=60)
+    staff(dev, "POST", f"/agency/bill/notices/{notice['notice_id']}/send", {})
+    eventually(lambda: {r["endpoint"] for r in dev.line.received(citizen.user)} >= {"push", "multicast"}, timeout=90)
+
+
 def test_after_an_erase_no_table_index_or_bucket_holds_the_citizen(dev):
-    """GIVEN a citizen who followed, consented (so their name is kept), booked a queue and downloaded a copy of their
-    data WHEN they erase it THEN a scan of every table, index and bucket finds neither their LINE id nor their
-    display name, the export link answers nothing, and their seat went back."""
+    """GIVEN a citizen who followed, consented (so their name is kept), booked a queue, linked a water account,
+    subscribed to an area, got a bill card and an area notice, and downloaded a copy of their data WHEN they
+    erase it THEN a scan of every table, index and bucket finds neither their LINE id nor their display name, the
+    export link answers nothing, and their seat went back."""
     name = "ทดสอบ ลบหมดจด"
     citizen = Citizen(dev)
     citizen.follow(name)
@@ -57,9 +77,16 @@ def test_after_an_erase_no_table_index_or_bucket_holds_the_citizen(dev):
         "type": "image", "id": "700000000000000099", "contentProvider": {"type": "line"}})])[0] == 200
     dev.stack.drain()
     citizen.tap("1/hd/end")
+    _bills_and_a_notice(dev, citizen)
+    dev.stack.drain()
     url, copy = _export(citizen)
     assert copy["records"]["handover"]["my_data"]
     assert copy["records"]["booking"]["my_data"] and copy["records"]["citizen"]["citizens"][0]["display_name"] == name
+    held = copy["records"]["bill"]["my_data"]
+    assert {r["kind"] for r in held} >= {"choice", "account", "bill"}
+    assert any(r.get("account") == "1100000005" and r["kind"] == "choice" for r in held)
+    purposes = {d["purpose"] for d in copy["records"]["citizen"]["deliveries"]}
+    assert {"bill", "notice"} <= purposes  # the bill's push and the notice's multicast receipt
     dev.stack.drain()
     assert traces([citizen.user, name], dev.stack.resource)  # the scan sees them before …
 

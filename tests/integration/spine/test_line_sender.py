@@ -88,7 +88,7 @@ def test_429s_for_a_while_are_retried_with_back_off_and_nothing_is_lost(dev, lin
     line.inject(status=429, count=3, paths=["/v2/bot/message/push"])
     sent = [_push(u) for u in users]
     for user in users:
-        eventually(lambda: len(line.received(user)) == 1, timeout=20)
+        eventually(lambda: len(line.received(user)) == 1, timeout=60)
     for user, message in zip(users, sent):
         keys = {r["headers"]["x-line-retry-key"] for r in _pushes(line, user)}
         assert keys == {line_api.retry_key(message.id)}

@@ -87,3 +87,23 @@ def erase_citizen(user_id: str) -> int:
     Citizen(user_id).delete()  # unconditional: also removes an expired item DynamoDB has not swept yet
     return int(held)
 
+
+
+def of(user_ids: list[str], now: float | None = None) -> dict[str, Citizen]:
+    """user → their item, for many at once (BatchGetItem, 100 keys a request): a fan-out reads consent,
+    follows and languages this way, never one citizen at a time. Absent or expired ones are left out."""
+    keys = list(dict.fromkeys(user_ids))
+    found = {}
+    for start in range(0, len(keys), 100):
+        for citizen in Citizen.batch_get(keys[start:start + 100]):
+            if citizen.alive(now):
+                found[citizen.user_id] = citizen
+    return found
+
+
+def reach(citizen: Citizen | None) -> str:
+    """What a push to this citizen may be: "ok" (following, consented), "no_consent", or "blocked" (unfollowed,
+    or unknown to us)."""
+    if citizen is None or not citizen.active:
+        return "blocked"
+    return "ok" if citizen.consent == "granted" else "no_consent"

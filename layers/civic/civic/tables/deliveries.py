@@ -3,21 +3,32 @@
 Items: message_id (key), recipient, endpoint (reply|push|multicast), status (sending|delivered|
 undeliverable), http_status, request_id (LINE's x-line-request-id or accepted-request-id), attempts,
 purpose, sent_at, reply_unanswered_at (when a reply of ours went unanswered: it may have used the token),
-expires_at (TTL: a year). A `quota#YYYY-MM` item counts billed messages per month.
+expires_at (TTL: a year). `quota#YYYY-MM#<shard>` items count billed messages per month, in the Japan month as
+LINE counts it. A multicast's recipients each get a receipt `<message id>#<user>` (recipient = the user), so a
+citizen's export and erase find what reached them through a multicast too. `tally#<key>#<shard>` items count a
+fan-out's results per recipient (delivered, undeliverable and why) for the staff who started it; only the
+attempt that moves a delivery to its final state counts it, so a retried record never counts twice.
 """
 
+import hashlib
 import time
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
-from civic.settings import setting, settings
+from civic.quota import month
+from civic.settings import setting
 from civic.tables.base import CivicModel
 
 TABLE, OWNER = "DeliveriesTable", "citizen"
 
 AUDIT_DAYS = 365
+# Counters are spread over shards: a national fan-out finishes ~1,800 deliveries a second, over the 1,000
+# writes a second one DynamoDB item (partition) takes.
+COUNTER_SHARDS = 8
+FINAL = ("delivered", "undeliverable")
+RECEIPT_BATCH = 25
 
 
 class ByRecipient(GlobalSecondaryIndex):
@@ -45,6 +56,10 @@ class Delivery(CivicModel):
     sent_at = NumberAttribute(null=True)
     billed = NumberAttribute(null=True)  # messages counted against the monthly quota (recipients of a push)
     reply_unanswered_at = NumberAttribute(null=True)  # a retry in another invocation must not push after it
+    # tally items only: recipients delivered and refused, and LINE's reasons for refusing
+    delivered_count = NumberAttribute(null=True)
+    undeliverable_count = NumberAttribute(null=True)
+    reasons = UnicodeSetAttribute(null=True)
     by_recipient = ByRecipient()
 
 
@@ -69,8 +84,10 @@ def begin(message_id: str, recipient: str, endpoint: str, purpose: str, known: D
 
 
 def finish(delivery: Delivery, status: str, http_status: int | None, request_id: str | None,
-           error: str | None = None, billed: int = 0, reply_unanswered: bool = False) -> None:
-    """Record LINE's answer. `reply_unanswered` notes, for good, that this reply attempt got no answer."""
+           error: str | None = None, billed: int = 0, reply_unanswered: bool = False, tally: str | None = None,
+           recipients: int = 1) -> None:
+    """Record LINE's answer. `reply_unanswered` notes, for good, that this reply attempt got no answer. A final
+    answer counts its billed messages (the JST month) and its fan-out's tally, once."""
     actions = [
         Delivery.status.set(status),
         Delivery.http_status.set(http_status),
@@ -80,15 +97,57 @@ def finish(delivery: Delivery, status: str, http_status: int | None, request_id:
     ]
     if reply_unanswered:
         actions.append(Delivery.reply_unanswered_at.set(time.time()))
-    delivery.update(actions=actions)
+    if status not in FINAL:
+        delivery.update(actions=actions)
+        return
+    # Only the attempt that moves the record from "sending" to its final state counts it: a retried record
+    # never counts twice (a crash between the two writes loses a count; the delivery itself is recorded).
+    try:
+        delivery.update(actions=actions, condition=Delivery.status == "sending")
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return
+        raise
+    shard = _shard(delivery.message_id)
     if billed:
-        month = time.strftime("%Y-%m", time.gmtime())
-        Delivery(f"quota#{month}").update(actions=[Delivery.billed.add(billed)])
+        Delivery(f"quota#{month(time.time())}#{shard}").update(actions=[Delivery.billed.add(billed)])
+    if tally:
+        counts = [Delivery.delivered_count.add(recipients) if status == "delivered"
+                  else Delivery.undeliverable_count.add(recipients)]
+        reason = f"{http_status or ''} {error or ''}".strip()[:200]
+        if status != "delivered" and reason:
+            counts.append(Delivery.reasons.add({reason}))
+        Delivery(f"tally#{tally}#{shard}").update(actions=counts)
+
+
+def receipts(message_id: str, recipients: list[str], purpose: str) -> None:
+    """One record per recipient of a multicast LINE took: what a citizen's export and erase find."""
+    now = time.time()
+    with Delivery.batch_write() as batch:
+        for user in dict.fromkeys(recipients):
+            batch.save(Delivery(f"{message_id}#{user}", recipient=user, endpoint="multicast", status="delivered",
+                                purpose=purpose, sent_at=now, expires_at=int(now + AUDIT_DAYS * 86400)))
+
+
+def _shard(message_id: str) -> int:
+    return int(hashlib.sha256(message_id.encode()).hexdigest()[:4], 16) % COUNTER_SHARDS
+
+
+def _counters(prefix: str) -> list[Delivery]:
+    keys = [f"{prefix}#{n}" for n in range(COUNTER_SHARDS)]
+    return list(Delivery.batch_get(keys, consistent_read=True))
 
 
 def billed_this_month() -> int:
-    item = find(f"quota#{time.strftime('%Y-%m', time.gmtime())}")
-    return int(item.billed or 0) if item else 0
+    return sum(int(item.billed or 0) for item in _counters(f"quota#{month(time.time())}"))
+
+
+def tally(key: str) -> dict:
+    """A fan-out's results so far: recipients delivered and undeliverable, and LINE's reasons."""
+    items = _counters(f"tally#{key}")
+    return {"delivered": sum(int(i.delivered_count or 0) for i in items),
+            "undeliverable": sum(int(i.undeliverable_count or 0) for i in items),
+            "reasons": sorted({r for i in items for r in (i.reasons or ())})}
 
 
 def export_citizen(user_id: str) -> list[dict]:
