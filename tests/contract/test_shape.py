@@ -3,6 +3,7 @@ every queue read by someone, and the function that erases a citizen allowed to t
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,29 @@ def test_every_fifo_consumer_may_put_a_record_back_on_its_own_queue(function, qu
     it: civic.fifo puts a record that waited behind failures back as a fresh message (RELIABILITY row 53), and
     on AWS, unlike locally, a missing permission would fail that record."""
     assert {"sqs:SendMessage", "sqs:GetQueueUrl"} <= _statement_actions_on(FUNCTIONS[function], queue)
+
+
+def _reads_line_secret(function: dict) -> bool:
+    for policy in function["Properties"]["Policies"]:
+        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+            resource = statement["Resource"]
+            if "secretsmanager:GetSecretValue" in statement["Action"] and "LineSecretName" in str(resource):
+                return True
+    return False
+
+
+def _worker_functions() -> list[str]:
+    """The functions whose code builds a civic.worker.Worker: it shows LINE's loading animation when an answer is late."""
+    found = []
+    for name, function in FUNCTIONS.items():
+        code = Path(function["Properties"]["CodeUri"])
+        if any("Worker(" in source.read_text(encoding="utf-8") for source in code.glob("*.py")):
+            found.append(name)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("function", _worker_functions())
+def test_every_worker_may_read_the_line_channel_secret(function):
+    """GIVEN a function built on civic.worker WHEN its policies are read THEN it may read the LINE channel secret:
+    under a rush the worker calls LINE's loading animation, and on AWS, unlike locally, it would be refused."""
+    assert _reads_line_secret(FUNCTIONS[function]), function

@@ -44,6 +44,18 @@ def flex(alt_text: str, contents: dict, quick_replies: list[dict] | None = None)
     return message
 
 
+# LINE's default primary green is too light for white text (under 4.5:1); this one reads (5.3:1).
+PRIMARY = "#05803a"
+MUTED = "#666666"  # grey small print that still reads on white (5.7:1)
+
+
+def button(action: dict, primary: bool = False) -> dict:
+    """A Flex footer button: the first of a card is primary, drawn in a green white text reads on."""
+    if primary:
+        return {"type": "button", "style": "primary", "color": PRIMARY, "height": "sm", "action": action}
+    return {"type": "button", "style": "secondary", "height": "sm", "action": action}
+
+
 def buttons_bubble(title: str, lines: list[str], actions: list[dict]) -> dict:
     """A plain card: a bold title, short lines, and up to four buttons (Flex bubble)."""
     body = [{"type": "text", "text": title, "weight": "bold", "size": "lg", "wrap": True}]
@@ -51,7 +63,6 @@ def buttons_bubble(title: str, lines: list[str], actions: list[dict]) -> dict:
     bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body}}
     if actions:
         bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
-            {"type": "button", "style": "primary" if i == 0 else "secondary", "height": "sm", "action": a}
-            for i, a in enumerate(actions[:4])
+            button(a, primary=i == 0) for i, a in enumerate(actions[:4])
         ]}
     return bubble

@@ -136,7 +136,7 @@ def mine(lang: str, accounts: list[tuple[object, list]]) -> list[dict]:
 
 def _row(label: str, value: str, bold: bool = False) -> dict:
     return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        {"type": "text", "text": label, "size": "sm", "color": "#888888", "flex": 3},
+        {"type": "text", "text": label, "size": "sm", "color": messages.MUTED, "flex": 3},
         {"type": "text", "text": value or "-", "size": "sm", "wrap": True, "flex": 5,
          **({"weight": "bold"} if bold else {})}]}
 
@@ -164,7 +164,7 @@ def bill(lang: str, view: BillView) -> list[dict]:
     ]
     change = _change(lang, view)
     if change:
-        body.append({"type": "text", "text": change, "size": "xs", "color": "#888888", "align": "end", "wrap": True})
+        body.append({"type": "text", "text": change, "size": "xs", "color": messages.MUTED, "align": "end", "wrap": True})
     body += [{"type": "separator", "margin": "md"},
              _row(t(lang, "bl_card_amount"), thai.money(view.amount), bold=True),
              _row(t(lang, "bl_card_due"), due, bold=True)]
@@ -173,14 +173,13 @@ def bill(lang: str, view: BillView) -> list[dict]:
         bubble["hero"] = {"type": "image", "url": view.qr_url, "size": "full", "aspectRatio": "1:1",
                           "aspectMode": "fit", "action": {"type": "uri", "label": t(lang, "bl_card_qr")[:20],
                                                           "uri": view.qr_url}}
-        body.append({"type": "text", "text": t(lang, "bl_card_qr"), "size": "xs", "color": "#888888",
+        body.append({"type": "text", "text": t(lang, "bl_card_qr"), "size": "xs", "color": messages.MUTED,
                      "align": "center"})
     footer = [_button(lang, "menu_my_bills", action("mine"))]
     if view.pay_url:
         footer.insert(0, messages.uri_action(t(lang, "bl_pay"), view.pay_url))
     bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
-        {"type": "button", "style": "primary" if i == 0 else "secondary", "height": "sm", "action": a}
-        for i, a in enumerate(footer)]}
+        messages.button(a, primary=i == 0) for i, a in enumerate(footer)]}
     alt = t(lang, "bl_card_alt", period=thai.month(view.period, lang), amount=thai.money(view.amount), due=due)
     sent = [messages.flex(alt, bubble)]
     if view.leak_average is not None:
