@@ -175,7 +175,7 @@ class RemoteRuntime:
         status, answer_headers, body = self._request(
             logical_id, "POST", f"/invoke/{logical_id}", json.dumps(event).encode(), headers,
             self.functions[logical_id].timeout + self.timeout_margin)
-        if answer_headers.get(FUNCTION_ERROR):
+        if answer_headers.get(FUNCTION_ERROR.lower()):
             error = json.loads(body)
             raise FunctionError(f"{logical_id}: {error.get('errorType')}: {error.get('errorMessage')}")
         if status >= 300:

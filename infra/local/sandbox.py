@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime.warm()
     server = HttpServer("127.0.0.1", 0, SandboxApp(runtime))
     server.start()
-    pollers = [SqsPoller(source, runtime, region) for source in sources]
+    pollers = [SqsPoller(source, runtime, region, config["fifo_long_poll"]) for source in sources]
     for poller in pollers:
         poller.start()
     report_ready(args.ready_fd, port=int(server.url.rsplit(":", 1)[1]))

@@ -132,7 +132,7 @@ class LocalStack:
         self._start_front(template, functions)
 
         if self.start_pollers:
-            self._pollers = [SqsPoller(source, runtime, self.region) for source in self.sqs_sources]
+            self._pollers = [SqsPoller(source, runtime, self.region, self.moto_speedups) for source in self.sqs_sources]
             for poller in self._pollers:
                 poller.start()
         self._start_schedules()
@@ -175,7 +175,8 @@ class LocalStack:
         config = os.path.join(self._sandbox_dir or "", f"{spec.logical_id}.pickle")
         sources = [source for source in self.sqs_sources if source.function_id == spec.logical_id]
         with open(config, "wb") as file:
-            pickle.dump({"spec": spec, "sources": sources if self.start_pollers else [], "region": self.region}, file)
+            pickle.dump({"spec": spec, "sources": sources if self.start_pollers else [], "region": self.region,
+                         "fifo_long_poll": self.moto_speedups}, file)
         return Child(spec.logical_id, "infra.local.sandbox", [config], env)
 
     def _point_clients_at_moto(self, per_service: dict[str, str]) -> None:
