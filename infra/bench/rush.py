@@ -142,7 +142,8 @@ def main() -> None:
     results = figures()
     for name, f in results.items():
         print(f"{name:<44}{f['processes']:>6}{f['events_per_s']:>11.1f}{f['cpu_ms_per_event']:>10.0f}"
-              f"{f['p50_s'] * 1000:>8.0f}{f['p95_s'] * 1000:>8.0f}{f['p99_s'] * 1000:>8.0f}{f['hot_slot_per_s']:>11.1f}")
+              f"{f['p50_s'] * 1000:>8.0f}{f['p95_s'] * 1000:>8.0f}{f['p99_s'] * 1000:>8.0f}"
+              f"{f['hot_slot_per_s']:>11.1f}")
         if f["welcomed"] != f["follows"] or f["answered_200"] != f["follows"]:
             print(f"  ! {f['answered_200']}/{f['follows']} answered 200, {f['welcomed']} welcomes reached LINE")
     print(f"welcomes/s: {FOLLOWS} follows, {CONCURRENCY} posting at once, until every welcome reached the fake LINE; "
