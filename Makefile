@@ -24,8 +24,8 @@ browser:  ## Debian's chromium (and an emoji font) for the browser tests, when m
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
 
-run: install  ## the local stack in the foreground on 127.0.0.1:$(PORT)
-	PORT=$(PORT) $(BIN)/python -m infra.local
+run: install  ## the local stack in the foreground on 127.0.0.1:$(PORT), processes apart (ARGS=--single: one process)
+	PORT=$(PORT) $(BIN)/python -m infra.local $(ARGS)
 
 test: install lint browser  ## every test: unit, integration (moto), contract (template), e2e (local stack, browser)
 	$(BIN)/pytest -q

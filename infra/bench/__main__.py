@@ -1,12 +1,32 @@
-"""Run every benchmark and print the figures (copy them into docs/benchmarks.md)."""
+"""Run every benchmark and print the figures (copy them into docs/benchmarks.md). The stacks' logs (functions,
+moto, pollers, child processes) go to logs/bench-stack.log; only the figures reach the terminal."""
 
+import builtins
+import functools
 import os
 import platform
+import sys
+from pathlib import Path
 
-from infra.bench import bill_bench, booking_bench, complaint_bench, imports, intake_load, requests
+from infra.bench import bill_bench, booking_bench, complaint_bench, imports, intake_load, requests, rush
+
+LOG = Path(__file__).resolve().parents[2] / "logs" / "bench-stack.log"
+
+
+def _figures_apart_from_logs() -> None:
+    """Every write to stdout/stderr (ours, the handlers', child processes') goes to the log; print() to the terminal."""
+    terminal = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    LOG.parent.mkdir(exist_ok=True)
+    log = open(LOG, "w")  # noqa: SIM115 - open for the whole run
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    builtins.print = functools.partial(print, file=terminal, flush=True)
 
 
 def main() -> None:
+    _figures_apart_from_logs()
     # Powertools keeps one metric set per process; the functions share this one, so no EMF lines here.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     print(f"# make bench — {platform.python_implementation()} {platform.python_version()}, {platform.machine()}")
@@ -25,6 +45,7 @@ def main() -> None:
           f"({load['posts_per_s']:.0f} posts/s; LINE's limit for an answer is 2,000 ms)")
     print(f"send requests LINE (the fake) accepted afterwards: {load['line_sends']} (one reply per follow)")
 
+    rush.main()
     booking_bench.main()
     complaint_bench.main()
     bill_bench.main()  # BENCH_BILLS (2,000) bills in the fan-out; `python -m infra.bench.bill_bench 20000`

@@ -1,7 +1,11 @@
-"""`python -m infra.local`: the local stack in the foreground on $PORT (default 3000), until Ctrl-C or SIGTERM."""
+"""`python -m infra.local`: the local stack in the foreground on $PORT (default 3000), until Ctrl-C or SIGTERM.
+
+By default what AWS runs apart runs apart here: moto's DynamoDB, SQS and other services, and each function
+(its handler and its SQS pollers), each in a process of its own. `--single` runs it all in this process."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
@@ -13,7 +17,12 @@ from .stack import LocalStack
 
 
 def banner(stack: LocalStack) -> str:
-    lines = [f"Local stack on {stack.url}  (region {stack.region}; moto on {stack.moto_url})", "", "Routes:"]
+    if stack.processes:
+        motos = ", ".join(f"{service} {url}" for service, url in stack.moto_urls.items())
+        where = f"{len(stack.children)} processes: moto's {motos}; a sandbox per function"
+    else:
+        where = f"one process; moto on {stack.moto_url}"
+    lines = [f"Local stack on {stack.url}  (region {stack.region}; {where})", "", "Routes:"]
     for route in stack.routes:
         auth = f"  [JWT {route.authorizer.name}]" if route.authorizer else ""
         lines.append(f"  {route.route_key:<50} → {route.function_id} on {route.api_id}{auth}")
@@ -41,14 +50,17 @@ def banner(stack: LocalStack) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--single", action="store_true", help="everything in one process (as most tests run it)")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("botocore").setLevel(logging.WARNING)  # it logs every client's endpoint at INFO
     stopping = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    dev: DevStack = dev_stack(port=int(os.environ.get("PORT", "3000")))
+    dev: DevStack = dev_stack(port=int(os.environ.get("PORT", "3000")), processes=not args.single)
     try:
         print(banner(dev.stack), flush=True)
         if dev.line is None:

@@ -21,7 +21,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .auth import InvalidToken, TokenAuthority
-from .runtime import FunctionSpec, LambdaRuntime
+from .runtime import FunctionSpec, LambdaRuntime  # or processes.RemoteRuntime: the same interface
 from .template import ACCOUNT_ID, Template, TemplateError
 
 log = logging.getLogger(__name__)
@@ -144,11 +144,13 @@ class HttpFront:
         runtime: LambdaRuntime,
         authority: TokenAuthority,
         fire_schedule: Callable[[str, str], Any],
+        s3_report: Callable[[str, str, str], None] | None = None,
     ):
         self.routes = routes
         self.runtime = runtime
         self.authority = authority
         self.fire_schedule = fire_schedule
+        self.s3_report = s3_report  # moto's S3 in a process of its own reports created objects here
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = _ApiRequest(environ)
@@ -177,7 +179,36 @@ class HttpFront:
             except KeyError as error:
                 return _json(404, {"message": str(error.args[0])})
             return _json(200, {"function": parts[2], "event": parts[3], "result": result})
+        if parts == ["_local", "s3-events"] and request.method == "POST" and self.s3_report is not None:
+            created = request.get_json(force=True)
+            self.s3_report(created["bucket"], created["key"], created["event"])
+            return _json(202, {})
+        if len(parts) == 3 and parts[:2] == ["_local", "invoke"] and request.method == "POST":
+            return self._invoke(parts[2], request)
         return _json(404, {"message": "Not Found"})
+
+    def _invoke(self, function_id: str, request: Request) -> Response:
+        """Lambda's Invoke for tools and other processes: RequestResponse answers the result, Event answers 202."""
+        if function_id not in self.runtime.functions:
+            return _json(404, {"message": f"no function {function_id}"})
+        event = json.loads(request.get_data() or b"null")
+        if request.headers.get("X-Amz-Invocation-Type") == "Event":
+            threading.Thread(target=self._invoke_quietly, args=(function_id, event), daemon=True,
+                             name=f"event-{function_id}").start()
+            return _json(202, {})
+        try:
+            return _json(200, self.runtime.invoke(function_id, event))
+        except Exception as error:
+            log.exception("invoke %s failed", function_id)
+            response = _json(200, {"errorType": type(error).__name__, "errorMessage": str(error)})
+            response.headers["X-Amz-Function-Error"] = "Unhandled"
+            return response
+
+    def _invoke_quietly(self, function_id: str, event: Any) -> None:
+        try:
+            self.runtime.invoke(function_id, event)
+        except Exception:
+            log.exception("asynchronous invoke of %s failed", function_id)
 
     # ---- API Gateway -----------------------------------------------------------------------------------
 

@@ -1,8 +1,12 @@
-"""moto in server mode, in this process, with DynamoDB requests made atomic as they are on AWS."""
+"""moto in server mode, with DynamoDB requests made atomic as they are on AWS: in this process (MotoServer), or in a
+process of its own (`python -m infra.local.moto_server`, what the multi-process stack starts per service)."""
 
 from __future__ import annotations
 
+import argparse
 import logging
+import os
+import sys
 import threading
 import urllib.request
 from typing import Any, Callable, Iterable
@@ -49,8 +53,10 @@ class MotoServer:
     """moto's server app on loopback, on a free port, in a daemon thread."""
 
     def __init__(self, host: str = "127.0.0.1",
-                 middleware: Iterable[Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]]] = ()):
+                 middleware: Iterable[Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]]] = (),
+                 speedups: bool = True):
         self.host = host
+        self.speedups = speedups  # infra/local/moto_speedups.py: same answers, less CPU
         self.middleware = tuple(middleware)  # wraps moto's app, outermost last (e.g. S3 event notifications)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -62,6 +68,10 @@ class MotoServer:
         return f"http://{self.host}:{self._server.server_port}"
 
     def start(self) -> MotoServer:
+        if self.speedups:
+            from . import moto_speedups
+
+            moto_speedups.apply()
         app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
         for wrap in self.middleware:
             app = wrap(app)
@@ -84,3 +94,34 @@ class MotoServer:
         if self._thread is not None:
             self._thread.join(timeout=2)
         self._server = self._thread = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """moto for one service of the multi-process stack (the port says which; moto serves any)."""
+    from .processes import post_json, report_ready, stop_on_signals
+    from .s3_events import Notifier
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("service", help="what this server is for, in its log lines: dynamodb, sqs, other")
+    parser.add_argument("--ready-fd", type=int, required=True)
+    parser.add_argument("--s3-report", help="POST each created S3 object here (the front's /_local/s3-events)")
+    parser.add_argument("--no-speedups", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format=f"%(asctime)s %(levelname)s [moto {args.service}] %(name)s: %(message)s")
+    stopping = stop_on_signals()
+    middleware = []
+    if args.s3_report:
+        def report(bucket: str, key: str, event_name: str) -> None:
+            post_json(args.s3_report, {"bucket": bucket, "key": key, "event": event_name})
+
+        middleware.append(lambda app: Notifier(app, report))
+    server = MotoServer(middleware=middleware, speedups=not args.no_speedups).start()
+    report_ready(args.ready_fd, port=int(server.url.rsplit(":", 1)[1]))
+    stopping.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 10
 DEFAULT_MAX_CONCURRENCY = 2  # Lambda's floor for MaximumConcurrency; plenty on one machine
 RECEIVE_LIMIT = 10  # SQS returns at most 10 messages per ReceiveMessage
-# moto answers a long poll on a FIFO queue whose visible messages are all group-blocked by spinning until the
-# wait ends, so FIFO queues are short-polled with a pause between empty receives instead.
+# moto as shipped answers a long poll on a FIFO queue whose visible messages are all group-blocked by spinning until
+# the wait ends, so there FIFO queues are short-polled with a pause between empty receives; moto_speedups.py fixes
+# that wait, and with it FIFO queues are long-polled as on AWS (fifo_long_poll).
 FIFO_IDLE_PAUSE = 0.1
 LONG_POLL_SECONDS = 1
 # Lambda passes these system attributes in each record, in this order, when SQS returns them.
@@ -76,8 +77,9 @@ def sqs_event_sources(
 class SqsPoller:
     """One receiver thread per event source (so receives on a queue never race) and a thread per batch."""
 
-    def __init__(self, source: SqsEventSource, runtime: LambdaRuntime, region: str):
+    def __init__(self, source: SqsEventSource, runtime: LambdaRuntime, region: str, fifo_long_poll: bool = False):
         self.source = source
+        self.fifo_long_poll = fifo_long_poll
         self.runtime = runtime
         self.region = region
         self._sqs = boto3.client("sqs")
@@ -122,7 +124,7 @@ class SqsPoller:
                 continue
             if not messages or self._stopping.is_set():
                 self._slots.release()
-                if self.source.queue.fifo:
+                if self.source.queue.fifo and not self.fifo_long_poll:
                     self._stopping.wait(FIFO_IDLE_PAUSE)
                 continue
             batch = threading.Thread(target=self._run_batch, args=(messages,), daemon=True,
@@ -133,7 +135,7 @@ class SqsPoller:
 
     def _receive_batch(self) -> list[dict[str, Any]]:
         """Up to BatchSize messages, waiting at most MaximumBatchingWindowInSeconds to fill the batch."""
-        wait = 0 if self.source.queue.fifo else LONG_POLL_SECONDS
+        wait = 0 if self.source.queue.fifo and not self.fifo_long_poll else LONG_POLL_SECONDS
         messages = self._receive(self.source.batch_size, wait)
         deadline = time.monotonic() + self.source.batching_window
         while messages and len(messages) < self.source.batch_size and not self._stopping.is_set():

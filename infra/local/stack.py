@@ -1,9 +1,18 @@
-"""LocalStack: the template's resources, functions, routes, queue consumers and schedules on one machine."""
+"""LocalStack: the template's resources, functions, routes, queue consumers and schedules on one machine.
+
+One process (the default, what most tests use), or `processes=True` (what `make run` starts): moto's
+DynamoDB, SQS and other services each in a process of their own, each template function in a sandbox process
+of its own (its handler and its SQS pollers: sandbox.py), and this process the HTTP front, the schedules and
+the S3 notifications. Both modes run the same code with the same semantics.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -15,6 +24,7 @@ from .auth import TokenAuthority
 from .http_front import HttpFront, HttpServer, Route, routes_from_template
 from .moto_server import MotoServer
 from .pollers import SqsEventSource, SqsPoller, sqs_event_sources
+from .processes import Child, RemoteRuntime, start_all, stop_all
 from .resources import QueueInfo, create_resources, register_serverless_names
 from .runtime import LambdaRuntime, build_function_specs, process_environment
 from .s3_events import Notifier, S3Events
@@ -28,6 +38,9 @@ REGION = "ap-southeast-7"  # Asia Pacific (Thailand); moto and botocore both acc
 _CLEARED_AWS_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
                           "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
 _STOP_BUDGET_SECONDS = 1.5
+_CHILD_START_SECONDS = 120  # 16 sandboxes import boto3, Powertools and their handler at once on 2 cores
+# Each of these services gets a moto server process of its own; every other service shares one more.
+MOTO_SPLIT = ("dynamodb", "sqs")
 
 # moto's backends, os.environ and sys.path are process-wide, so one stack runs per process at a time.
 _running_stack: LocalStack | None = None
@@ -47,6 +60,8 @@ class LocalStack:
         middleware: Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]] | None = None,
         start_pollers: bool = True,
         start_schedules: bool = True,
+        processes: bool = False,
+        moto_speedups: bool = True,
     ):
         self.template_path = template_path
         self.port = port
@@ -58,7 +73,12 @@ class LocalStack:
         self.middleware = middleware  # wraps the whole app (e.g. to let the fake LINE see webhooks)
         self.start_pollers = start_pollers
         self.start_schedules = start_schedules
+        self.processes = processes  # moto per service and a sandbox process per function, or all in this one
+        self.moto_speedups = moto_speedups
         self.region = REGION
+        self.moto_urls: dict[str, str] = {}  # by service in multi-process mode ("other": the rest)
+        self.children: list[Child] = []
+        self._sandbox_dir: str | None = None
         self.url = f"http://{host}:{port}"
         self.moto_url = ""
         self.routes: list[Route] = []
@@ -69,7 +89,7 @@ class LocalStack:
         self._moto: MotoServer | None = None
         self._http: HttpServer | None = None
         self._app: Callable[..., Iterable[bytes]] | None = None
-        self._runtime: LambdaRuntime | None = None
+        self._runtime: LambdaRuntime | RemoteRuntime | None = None
         self._template: Template | None = None
         self._authority: TokenAuthority | None = None
         self._pollers: list[SqsPoller] = []
@@ -93,8 +113,73 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
-        self._moto = MotoServer(self.host, middleware=[lambda app: Notifier(app, self.s3_events.report)]).start()
+        if self.processes:
+            self._start_processes()
+            return
+        self._moto = MotoServer(self.host, middleware=[lambda app: Notifier(app, self.s3_events.report)],
+                                speedups=self.moto_speedups).start()
         self.moto_url = self._moto.url
+        self._point_clients_at_moto({})
+        self._moto.reset()
+
+        template = self._load_template()
+        functions = build_function_specs(template)
+        self._set_environ(process_environment(functions, self.env_overrides))
+        runtime = self._runtime = LambdaRuntime(functions)
+        self._runtime.open()
+        self.s3_events.configure(template, functions, self._runtime.invoke, self.region)
+        self._http = HttpServer(self.host, self.port, self._serve)
+        self._start_front(template, functions)
+
+        if self.start_pollers:
+            self._pollers = [SqsPoller(source, runtime, self.region, self.moto_speedups) for source in self.sqs_sources]
+            for poller in self._pollers:
+                poller.start()
+        self._start_schedules()
+
+    def _start_processes(self) -> None:
+        """moto's servers first (resources are created in them), then the sandboxes, then the front serves."""
+        self._http = HttpServer(self.host, self.port, self._serve)  # bound now: the S3 notifier reports to it
+        speed = [] if self.moto_speedups else ["--no-speedups"]
+        motos = {service: Child(f"moto {service}", "infra.local.moto_server", [service, *speed], dict(os.environ))
+                 for service in MOTO_SPLIT}
+        motos["other"] = Child("moto other", "infra.local.moto_server",
+                               ["other", "--s3-report", f"{self._http.url}/_local/s3-events", *speed], dict(os.environ))
+        self.children = list(motos.values())
+        start_all(self.children, _CHILD_START_SECONDS)
+        self.moto_urls = {service: f"http://{self.host}:{child.info['port']}" for service, child in motos.items()}
+        self.moto_url = self.moto_urls["other"]
+        self._point_clients_at_moto({f"AWS_ENDPOINT_URL_{service.upper()}": self.moto_urls[service]
+                                     for service in MOTO_SPLIT})
+
+        template = self._load_template()
+        functions = build_function_specs(template)
+        shared = process_environment(functions, self.env_overrides)  # refuses clashes, as the one-process mode does
+        self._set_environ(shared)
+        self.sqs_sources = sqs_event_sources(template, functions, self.queues)
+        self._sandbox_dir = tempfile.mkdtemp(prefix="local-stack-")
+        sandboxes = {logical_id: self._sandbox(spec, functions) for logical_id, spec in functions.items()}
+        start_all(list(sandboxes.values()), _CHILD_START_SECONDS)
+        self.children += sandboxes.values()
+        self._runtime = RemoteRuntime(functions, {fid: child.info["port"] for fid, child in sandboxes.items()})
+        self._runtime.open()
+        self.s3_events.configure(template, functions, self._runtime.invoke, self.region)
+        self._start_front(template, functions)
+        self._start_schedules()
+
+    def _sandbox(self, spec: Any, functions: dict[str, Any]) -> Child:
+        """A function's own process: the stack's variables and only this function's (Lambda gives it no other's)."""
+        others = {key for other in functions.values() for key in other.environment} - set(self.env_overrides)
+        env = {key: value for key, value in os.environ.items() if key not in others} | spec.environment
+        env |= {key: str(value) for key, value in self.env_overrides.items()}
+        config = os.path.join(self._sandbox_dir or "", f"{spec.logical_id}.pickle")
+        sources = [source for source in self.sqs_sources if source.function_id == spec.logical_id]
+        with open(config, "wb") as file:
+            pickle.dump({"spec": spec, "sources": sources if self.start_pollers else [], "region": self.region,
+                         "fifo_long_poll": self.moto_speedups}, file)
+        return Child(spec.logical_id, "infra.local.sandbox", [config], env)
+
+    def _point_clients_at_moto(self, per_service: dict[str, str]) -> None:
         # Before any client exists: every boto3, botocore and PynamoDB client reads these when it is made.
         self._set_environ({
             "AWS_ENDPOINT_URL": self.moto_url,
@@ -104,34 +189,30 @@ class LocalStack:
             "AWS_REGION": self.region,
             **{name: None for name in _CLEARED_AWS_VARIABLES},
             **{name: None for name in os.environ if name.startswith("AWS_ENDPOINT_URL_")},
+            **per_service,
         })
-        self._moto.reset()
 
+    def _load_template(self) -> Template:
         template = self._template = Template(self.template_path, self.region, self.parameter_overrides)
         register_serverless_names(template)
         self.queues = create_resources(template, self.visibility_scale)
-        functions = build_function_specs(template)
-        self._set_environ(process_environment(functions, self.env_overrides))
-        self._runtime = LambdaRuntime(functions)
-        self._runtime.open()
-        self.s3_events.configure(template, functions, self._runtime.invoke, self.region)
+        return template
 
-        self._http = HttpServer(self.host, self.port, self._serve)
+    def _start_front(self, template: Template, functions: dict[str, Any]) -> None:
+        assert self._http is not None and self._runtime is not None
         self.url = self._http.url
         self._authority = TokenAuthority(issuer=f"{self.url}/local-idp")
         self.routes = routes_from_template(template, functions)
-        front = HttpFront(self.routes, self._runtime, self._authority, self.fire_schedule)
+        front = HttpFront(self.routes, self._runtime, self._authority, self.fire_schedule, self.s3_events.report)
         self._app = _mount(front, self.extra_wsgi_mounts)
         if self.middleware is not None:
             self._app = self.middleware(self._app)
         self._http.start()
-
         self.sqs_sources = sqs_event_sources(template, functions, self.queues)
-        if self.start_pollers:
-            self._pollers = [SqsPoller(source, self._runtime, self.region) for source in self.sqs_sources]
-            for poller in self._pollers:
-                poller.start()
-        self.schedules = schedules_from_template(template, functions)
+
+    def _start_schedules(self) -> None:
+        assert self._template is not None and self._runtime is not None
+        self.schedules = schedules_from_template(self._template, self._runtime.functions)
         if self.start_schedules:
             self._schedule_runner = ScheduleRunner(self.schedules, self._fire_on_time)
             self._schedule_runner.start()
@@ -147,14 +228,21 @@ class LocalStack:
             poller.join(deadline)
         if self._http is not None:
             self._http.stop()
-        if self._runtime is not None:
+        if isinstance(self._runtime, LambdaRuntime):
             still_running = self._runtime.activity()[0]
             if still_running:
                 log.warning("%d invocations still running at stop; a handler cannot be interrupted, and one that "
                             "goes on may reach the next stack started in this process", still_running)
             self._runtime.close()
+        elif self._runtime is not None:
+            self._runtime.close()
         if self._moto is not None:
             self._moto.stop()
+        stop_all(self.children, _STOP_BUDGET_SECONDS + 1.0)  # sandboxes and moto's servers: SIGTERM, then SIGKILL
+        self.children = []
+        if self._sandbox_dir is not None:
+            shutil.rmtree(self._sandbox_dir, ignore_errors=True)
+            self._sandbox_dir = None
         self._restore_environ()
         self._pollers, self._schedule_runner, self._http, self._moto, self._app = [], None, None, None, None
         self._runtime, self._template, self._authority = None, None, None
@@ -253,7 +341,7 @@ class LocalStack:
             raise RuntimeError("start() the stack first")
         return self._template
 
-    def _started_runtime(self) -> LambdaRuntime:
+    def _started_runtime(self) -> LambdaRuntime | RemoteRuntime:
         if self._runtime is None:
             raise RuntimeError("start() the stack first")
         return self._runtime

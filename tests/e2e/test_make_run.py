@@ -1,8 +1,10 @@
 """The issue's "done when", as a new user sees it: `python -m infra.local` (what `make run` starts) in its own
-process, and nothing but HTTP on 127.0.0.1 — a signed follow, a text, a forged post, a redelivery."""
+process, and nothing but HTTP on 127.0.0.1 — a signed follow, a text, a forged post, a redelivery — and Ctrl-C
+stopping all of its processes (moto's servers and the functions' sandboxes)."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +25,31 @@ def _get(url: str):
         return json.loads(answer.read())
 
 
+class Running(str):
+    """The stack's URL, and the process behind it."""
+    process: subprocess.Popen
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
     port = free_port()
@@ -39,9 +66,12 @@ def running(tmp_path_factory):
             process.kill()
             raise AssertionError(f"the local stack did not start:\n{output.read_text()}")
         time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    assert process.wait(timeout=120) == 0  # Ctrl-C (SIGTERM) stops it cleanly; a loaded machine may be slow
+    url = Running(f"http://127.0.0.1:{port}")
+    url.process = process
+    yield url
+    if process.poll() is None:
+        process.terminate()
+        assert process.wait(timeout=120) == 0  # SIGTERM stops it cleanly; a loaded machine may be slow
 
 
 def _inbox(url: str, user: str) -> list[dict]:
@@ -126,3 +156,13 @@ def test_the_banner_prints_the_simulator_which_shows_the_rich_menu(running, tmp_
     assert [a["action"]["data"] for a in shown["areas"]] == [menu.action(e)["data"] for e in menu.resolve()]
     with urllib.request.urlopen(f"{running}/_line/_fake/{shown['imageUrl']}", timeout=5) as image:
         assert image.headers["Content-Type"] == "image/png" and image.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ctrl_c_stops_every_process_it_started(running):
+    """GIVEN `make run` with its moto servers and a sandbox per function WHEN Ctrl-C (SIGINT) THEN it exits 0 and
+    none of its processes is left running. (Last in this module: it stops the stack.)"""
+    children = _children(running.process.pid)
+    assert len(children) > 3
+    running.process.send_signal(signal.SIGINT)
+    assert running.process.wait(timeout=120) == 0
+    assert not [pid for pid in children if _alive(pid)]
