@@ -3,7 +3,7 @@
 import os
 import platform
 
-from infra.bench import bill_bench, booking_bench, complaint_bench, imports, intake_load, requests
+from infra.bench import bill_bench, booking_bench, complaint_bench, console_bench, imports, intake_load, requests
 
 
 def main() -> None:
@@ -28,6 +28,7 @@ def main() -> None:
     booking_bench.main()
     complaint_bench.main()
     bill_bench.main()  # BENCH_BILLS (2,000) bills in the fan-out; `python -m infra.bench.bill_bench 20000`
+    console_bench.main()  # 100,000 cases: the console's case list and figures routes
     requests.main()
 
 
