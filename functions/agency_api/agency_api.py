@@ -10,13 +10,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from civic import webhook
-from civic.agency import (bill_routes, booking_routes, chat_routes, complaint_routes, faq_routes, identity,
-                          profile_routes)
+from civic.agency import (bill_routes, booking_routes, chat_routes, complaint_routes, faq_routes, figure_routes,
+                          identity, profile_routes, rich_menu_routes)
 from civic.observability import instruments
 
 logger, metrics, tracer = instruments("agency-api")
 app = APIGatewayHttpResolver(enable_validation=True)
-for domain_routes in (booking_routes, complaint_routes, bill_routes, chat_routes, faq_routes, profile_routes):
+for domain_routes in (booking_routes, complaint_routes, bill_routes, chat_routes, faq_routes, profile_routes,
+                      rich_menu_routes, figure_routes):
     app.include_router(domain_routes.router)
 app.configure_openapi(
     title="LINE civic desk — agency API", version="1",

@@ -8,7 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
-from infra.bench import bill_bench, booking_bench, complaint_bench, imports, intake_load, requests, rush
+from infra.bench import bill_bench, booking_bench, complaint_bench, console_bench, imports, intake_load, requests, rush
 
 LOG = Path(__file__).resolve().parents[2] / "logs" / "bench-stack.log"
 
@@ -49,6 +49,7 @@ def main() -> None:
     booking_bench.main()
     complaint_bench.main()
     bill_bench.main()  # BENCH_BILLS (2,000) bills in the fan-out; `python -m infra.bench.bill_bench 20000`
+    console_bench.main()  # 100,000 cases: the console's case list and figures routes
     requests.main()
 
 

@@ -93,12 +93,12 @@ def _finish(delivery, answer: line_api.Answer, billed: int, soon: bool = False, 
             recipients: int = 1) -> str:
     if answer.outcome == "delivered":
         deliveries.finish(delivery, "delivered", answer.http_status, answer.request_id, billed=billed, tally=tally,
-                          recipients=recipients)
+                          recipients=recipients, agency_id=settings().agency_id)
         return "delivered"
     deliveries.finish(delivery, "undeliverable" if answer.outcome == "rejected" else "retrying",
                       answer.http_status, answer.request_id, error=answer.error,
                       reply_unanswered=answer.unanswered and delivery.endpoint == "reply", tally=tally,
-                      recipients=recipients)
+                      recipients=recipients, agency_id=settings().agency_id)
     if answer.outcome == "retryable":
         raise RetryLater(random.randint(*UNANSWERED_REPLY_RETRY_S) if soon else backoff(delivery.attempts or 1),
                          answer)

@@ -219,6 +219,12 @@ class RejectIn(BaseModel):
     reason: Note
 
 
+class CasesOnDay(BaseModel):
+    day: str = Field(description="YYYY-MM-DD, Bangkok")
+    filed: int
+    resolved: int
+
+
 class Figures(BaseModel):
     cases: int
     by_status: dict[str, int]
@@ -231,6 +237,7 @@ class Figures(BaseModel):
     ratings: int
     average_rating: float | None
     ratings_by_stars: dict[str, int]
+    by_day: list[CasesOnDay] = Field(description="cases filed and resolved each day of the window, oldest first")
 
 
 # ---------------------------------------------------------------- helpers
@@ -493,6 +500,6 @@ def reject(case_ref: CaseRef, body: RejectIn) -> CaseDetail:
 
 @router.get("/agency/complaint/figures", summary="Cases by status, category and area; times, SLA, reopens, ratings",
             tags=["complaint"])
-def figures() -> Figures:
+def figures(days: Annotated[int, Query(ge=1, le=366, description="days of by_day, ending today")] = 30) -> Figures:
     caller = _caller("officer")
-    return Figures(**staff.figures_of(caller.agency_id))
+    return Figures(**staff.figures_of(caller.agency_id, thai.now().date(), days))

@@ -8,6 +8,8 @@
 - cancel / release: the freed seat goes back to its pool, or is held for the first waiting citizen
   (their entry becomes an offer in the same transaction).
 - accept / pass on: a held seat becomes the waiter's booking, or moves to the next waiter, or back.
+- Each booking made (book, accept), cancelled, served or missed raises the agency's count for the day in the
+  same transaction (the console's chart; a rescheduled booking is the same visit moved, and counts nothing).
 
 Conflicts and throttling are retried a bounded number of times with full jitter; the caller always
 gets an Outcome to answer with ("booked", "full", "busy", ...), never silence. Callers are the desk
@@ -18,6 +20,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from civic import daily
 from civic.booking import calendar, rules
 from civic.settings import settings
 from civic.tables import booking_slots as slots
@@ -81,6 +84,15 @@ def _count(agency_id: str, service_id: str, user_id: str, delta: int, now: datet
 
 def _release_count(booking: Booking, now: datetime) -> Step:
     return _count(booking.agency_id, booking.service_id, booking.user_id, -1, now, booking.starts_at)
+
+
+def _tally(agency_id: str, ref: str, what: str, now: datetime) -> Step:
+    """The agency's day count of `what` (booked, served, no_show, cancelled) raised with the booking's change:
+    in its transaction, so it counts exactly the changes that happened."""
+    stamp = now.timestamp()
+    item, actions = bookings.day_count(agency_id, daily.day_of(stamp), daily.shard(ref), what,
+                                       int(stamp) + bookings.FIGURE_DAYS * 86400)
+    return Step("tally", "update", item, actions=actions)
 
 
 def _put_booking(booking: Booking) -> Step:
@@ -170,7 +182,8 @@ def book(user_id: str, service, slot_id: str, priority_group: str | None, ref: s
                                priority_group, now)
         try:
             commit([_take(shard, pool), _put_booking(booking),
-                    _count(agency, service.service_id, user_id, +1, now, shard.starts_at, service.max_active)],
+                    _count(agency, service.service_id, user_id, +1, now, shard.starts_at, service.max_active),
+                    _tally(agency, ref, "booked", now)],
                    token=ref)
             return Outcome("booked", booking)
         except Cancelled as cancelled:
@@ -228,7 +241,8 @@ def cancel(booking: Booking, now: datetime) -> Outcome:
         retire = Step("booking", "update", booking, condition=Booking.status == "confirmed", actions=(
             Booking.status.set("cancelled"), Booking.updated_at.set(int(now.timestamp()))))
         try:
-            commit([retire, _release_count(booking, now), *release], token=f"cancel.{booking.ref}")
+            commit([retire, _release_count(booking, now), *release,
+                    _tally(booking.agency_id, booking.ref, "cancelled", now)], token=f"cancel.{booking.ref}")
             return Outcome("cancelled", bookings.find(booking.agency_id, booking.ref), offered)
         except Cancelled as cancelled:
             if cancelled.refused("booking"):
@@ -246,7 +260,8 @@ def finish(booking: Booking, status: str, now: datetime, from_statuses: tuple[st
     step = Step("booking", "update", booking, condition=Booking.status.is_in(*from_statuses), actions=(
         Booking.status.set(status), Booking.updated_at.set(int(now.timestamp()))))
     try:
-        commit([step, _release_count(booking, now), *also], token=f"{status}.{booking.ref}")
+        counted = [_tally(booking.agency_id, booking.ref, status, now)] if status in bookings.COUNTS else []
+        commit([step, _release_count(booking, now), *also, *counted], token=f"{status}.{booking.ref}")
         return True
     except Cancelled as cancelled:
         if cancelled.refused("booking"):
@@ -294,7 +309,7 @@ def accept(entry: WaitlistEntry, service, now: datetime) -> Outcome:
     try:
         commit([taken, seat, _put_booking(booking),
                 _count(service.agency_id, service.service_id, entry.user_id, +1, now, entry.starts_at,
-                       service.max_active)], token=ref)
+                       service.max_active), _tally(service.agency_id, ref, "booked", now)], token=ref)
         return Outcome("booked", booking)
     except Cancelled as cancelled:
         if cancelled.refused("booking"):

@@ -14,7 +14,7 @@ from datetime import datetime
 import h3
 from pynamodb.exceptions import PutError
 
-from civic import thai
+from civic import daily, thai
 from civic.complaints import routing, rules, sla
 from civic.settings import settings
 from civic.tables import complaint_cases as cases
@@ -77,6 +77,13 @@ def allocate(agency_id: str, at: datetime) -> str:
 def _counter(agency_id: str, name: str, by: int) -> Step:
     model = figures.counter(agency_id, name)
     return Step(f"fig:{name}", "update", model, actions=(figures.Counter.n.add(by),
+                                                         figures.Counter.agency_id.set(agency_id)))
+
+
+def _day(agency_id: str, at: int, what: str) -> Step:
+    """The agency's count of cases filed or resolved on the day of `at` (the console's chart over time)."""
+    model = figures.day_counter(agency_id, daily.day_of(at), what)
+    return Step(f"day:{what}", "update", model, actions=(figures.Counter.n.add(1),
                                                          figures.Counter.agency_id.set(agency_id)))
 
 
@@ -156,6 +163,7 @@ def create(new: NewCase, at: datetime, ref: str | None = None) -> tuple[Case, bo
                                                                              if new.forwarded_from else {})})),
              Step("escalate", "put", timer(case, "escalate", due)),
              *_moves(case, None, "received"),
+             _day(case.agency_id, created, "filed"),
              *_message_refs(case, [p.get("m") for p in new.parts] + [p.get("m") for p in new.photos], created)]
     if new.reporter:
         steps.append(Step("reporter", "put", Follower(case.pk, cases.follower_sk(new.reporter),
@@ -218,6 +226,8 @@ def step(case: Case, actor: Actor, action: str, at: datetime, note: str | None =
              *[Step(f"clear:{sk}", "delete", Timer(case.pk, sk)) for sk in change.cleared],
              *change.items,
              *_message_refs(case, change.message_ids, moment)]
+    if "resolve#count" in change.counters:
+        steps.append(_day(case.agency_id, moment, "resolved"))
     if rules.is_open(old) and not rules.is_open(new) and "W#escalate" not in change.cleared:
         steps.append(Step("clear:W#escalate", "delete", Timer(case.pk, "W#escalate")))
     if action in rules.PUSHED:

@@ -115,7 +115,9 @@ def _this_channel(agency_id: str | None) -> str:
     return agency
 
 
-def publish(agency_id: str | None = None, *, force: bool = False, now: float | None = None) -> Outcome:
+def publish(agency_id: str | None = None, *, force: bool = False, now: float | None = None,
+            by: str = "deploy") -> Outcome:
+    """`by`: who asked (a staff member's subject, or "deploy" for the custom resource and the local start-up)."""
     agency = _this_channel(agency_id)
     at = time.time() if now is None else now
     entries = entries_for(agency)
@@ -145,7 +147,7 @@ def publish(agency_id: str | None = None, *, force: bool = False, now: float | N
     except PublishError:
         _delete([new_id])  # no orphan: the menu never became the default
         raise
-    rich_menus.record_published(agency, new_id, menu_now.fingerprint, list(ids), menu_now.size, at)
+    rich_menus.record_published(agency, new_id, menu_now.fingerprint, list(ids), menu_now.size, at, by)
     replaced = _delete([m for m in ours if m == default and m != new_id])
     logger.info("rich menu published", extra={"rich_menu_id": new_id, "entries": ids, "deleted": stray + replaced})
     return Outcome("published", new_id, ids, stray + replaced)

@@ -7,6 +7,11 @@ Items (hash key `pk`, always beginning with the agency):
   booking, so "at most N active bookings per service" holds under any interleaving. It carries the
   citizen's latest booking's start (so it sits in by-citizen for export and erase) and expires with it.
 
+- `<agency>#F#<YYYY-MM-DD>#<shard>`: a DayCount, the agency's bookings made, served, no-shows and
+  cancellations that day (Bangkok), moved in the same transaction as the booking's own change, so a retried
+  record (whose condition then fails) never counts twice; spread over civic.daily.SHARDS items by the booking's
+  reference. No personal data; kept FIGURE_DAYS.
+
 GSIs: by-citizen (user_id, starts_at) for "my bookings", export and erase; by-day (day_key, starts_at)
 with day_key `<agency>#<service>@<YYYYMMDD>#<shard>` — sharded like the seats, so a hot slot's bookings
 are spread over as many index partitions as its counters. Personal data: the LINE user id; TTL after
@@ -18,10 +23,13 @@ from datetime import date
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
+from civic.daily import SHARDS
 from civic.settings import setting
 from civic.tables.base import CivicModel
 
 TABLE, OWNER = "BookingsTable", "agency"
+FIGURE_DAYS = 400  # a year of charts, and the same month a year ago
+COUNTS = ("booked", "served", "no_show", "cancelled")
 
 
 class ByCitizen(GlobalSecondaryIndex):
@@ -79,6 +87,41 @@ class ActiveCount(CivicModel):
     starts_at = NumberAttribute(null=True)  # the latest counted booking's start: puts the item in by-citizen
     active = NumberAttribute(default=0)
     by_citizen = ByCitizen()
+
+
+class DayCount(CivicModel):
+    class Meta(CivicModel.Meta):
+        table_name = setting("bookings_table")
+
+    pk = UnicodeAttribute(hash_key=True)
+    agency_id = UnicodeAttribute(null=True)
+    booked = NumberAttribute(null=True)
+    served = NumberAttribute(null=True)
+    no_show = NumberAttribute(null=True)
+    cancelled = NumberAttribute(null=True)
+
+
+def figure_key(agency_id: str, day: str, shard: int) -> str:
+    return f"{agency_id}#F#{day}#{shard}"
+
+
+def day_count(agency_id: str, day: str, shard: int, what: str, expires_at: int):
+    """(item, actions) raising one of COUNTS for the agency's day: a step of the booking's own transaction."""
+    if what not in COUNTS:
+        raise ValueError(f"no day count {what!r}")
+    return DayCount(figure_key(agency_id, day, shard)), (
+        getattr(DayCount, what).add(1), DayCount.agency_id.set(agency_id), DayCount.expires_at.set(expires_at))
+
+
+def day_counts(agency_id: str, days: list[str]) -> dict[str, dict[str, int]]:
+    """day → {booked, served, no_show, cancelled} for each of `days` (BatchGetItem, never a scan)."""
+    found = {day: dict.fromkeys(COUNTS, 0) for day in days}
+    keys = [figure_key(agency_id, day, n) for day in days for n in range(SHARDS)]
+    for item in DayCount.batch_get(keys):
+        day = item.pk.removeprefix(f"{agency_id}#F#").rsplit("#", 1)[0]
+        for what in COUNTS:
+            found[day][what] += int(getattr(item, what) or 0)
+    return found
 
 
 def booking_key(agency_id: str, ref: str) -> str:

@@ -7,6 +7,8 @@ Items (pk `<agency>#fig` or `<agency>#seq`, sk the counter's name, one number `n
   service level, their total time, and a histogram of their times (for the median).
 - `reopen#count`, `rating#count`, `rating#sum`, `rating#<stars>`.
 - pk `<agency>#seq`, sk `<BE YYMM>`: the last reference number given that month.
+- pk `<agency>#day`, sk `<YYYY-MM-DD>#filed` / `#resolved`: cases filed and resolved that day (Bangkok), for
+  the console's chart over time; a window is one Query of a range of sort keys.
 Counters move in the same transaction as the case they count (civic.complaints.cases), so they never
 drift from the cases; the figures read one partition (a Query), never the cases. No personal data.
 """
@@ -42,6 +44,17 @@ def figures_key(agency_id: str) -> str:
 def counter(agency_id: str, name: str) -> Counter:
     """A counter to update in a transaction (civic.tables.transactions.Step)."""
     return Counter(figures_key(agency_id), name, agency_id=agency_id)
+
+
+def day_counter(agency_id: str, day: str, what: str) -> Counter:
+    """The day's count of `what` (filed, resolved), to update in the case's transaction."""
+    return Counter(f"{agency_id}#day", f"{day}#{what}", agency_id=agency_id)
+
+
+def by_day(agency_id: str, first: str, last: str) -> dict[tuple[str, str], int]:
+    """(day, what) → count for the days first..last (YYYY-MM-DD): one Query of the agency's day partition."""
+    found = Counter.query(f"{agency_id}#day", Counter.sk.between(first, f"{last}#~"), consistent_read=True)
+    return {tuple(c.sk.split("#", 1)): int(c.n or 0) for c in found}
 
 
 def counters(agency_id: str) -> dict[str, int]:

@@ -8,6 +8,8 @@ LINE counts it. A multicast's recipients each get a receipt `<message id>#<user>
 citizen's export and erase find what reached them through a multicast too. `tally#<key>#<shard>` items count a
 fan-out's results per recipient (delivered, undeliverable and why) for the staff who started it; only the
 attempt that moves a delivery to its final state counts it, so a retried record never counts twice.
+`<agency>#msg#<YYYY-MM-DD>#<shard>` items count, the same way, the recipients each day (Bangkok) that LINE took
+(`sent_count`) or refused for good (`failed_count`) on the channel of that agency: the console's chart.
 """
 
 import hashlib
@@ -17,6 +19,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAtt
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
+from civic import daily
 from civic.quota import month
 from civic.settings import setting
 from civic.tables.base import CivicModel
@@ -60,6 +63,10 @@ class Delivery(CivicModel):
     delivered_count = NumberAttribute(null=True)
     undeliverable_count = NumberAttribute(null=True)
     reasons = UnicodeSetAttribute(null=True)
+    # day items only: the channel's agency, and recipients sent and failed that day
+    agency_id = UnicodeAttribute(null=True)
+    sent_count = NumberAttribute(null=True)
+    failed_count = NumberAttribute(null=True)
     by_recipient = ByRecipient()
 
 
@@ -85,9 +92,10 @@ def begin(message_id: str, recipient: str, endpoint: str, purpose: str, known: D
 
 def finish(delivery: Delivery, status: str, http_status: int | None, request_id: str | None,
            error: str | None = None, billed: int = 0, reply_unanswered: bool = False, tally: str | None = None,
-           recipients: int = 1) -> None:
+           recipients: int = 1, agency_id: str | None = None) -> None:
     """Record LINE's answer. `reply_unanswered` notes, for good, that this reply attempt got no answer. A final
-    answer counts its billed messages (the JST month) and its fan-out's tally, once."""
+    answer counts its billed messages (the JST month), its fan-out's tally and the day's sent or failed count of
+    `agency_id`'s channel, once."""
     actions = [
         Delivery.status.set(status),
         Delivery.http_status.set(http_status),
@@ -118,6 +126,12 @@ def finish(delivery: Delivery, status: str, http_status: int | None, request_id:
         if status != "delivered" and reason:
             counts.append(Delivery.reasons.add({reason}))
         Delivery(f"tally#{tally}#{shard}").update(actions=counts)
+    if agency_id:
+        now = time.time()
+        counted = Delivery.sent_count if status == "delivered" else Delivery.failed_count
+        Delivery(day_key(agency_id, daily.day_of(now), shard)).update(actions=[
+            counted.add(recipients), Delivery.agency_id.set(agency_id),
+            Delivery.expires_at.set(int(now + AUDIT_DAYS * 86400))])
 
 
 def receipts(message_id: str, recipients: list[str], purpose: str) -> None:
@@ -136,6 +150,21 @@ def _shard(message_id: str) -> int:
 def _counters(prefix: str) -> list[Delivery]:
     keys = [f"{prefix}#{n}" for n in range(COUNTER_SHARDS)]
     return list(Delivery.batch_get(keys, consistent_read=True))
+
+
+def day_key(agency_id: str, day: str, shard: int) -> str:
+    return f"{agency_id}#msg#{day}#{shard}"
+
+
+def sent_by_day(agency_id: str, days: list[str]) -> dict[str, dict[str, int]]:
+    """day → {sent, failed} recipients on the agency's channel, for each of `days` (BatchGetItem, no scan)."""
+    found = {day: {"sent": 0, "failed": 0} for day in days}
+    keys = [day_key(agency_id, day, n) for day in days for n in range(COUNTER_SHARDS)]
+    for item in Delivery.batch_get(keys):
+        day = item.message_id.removeprefix(f"{agency_id}#msg#").rsplit("#", 1)[0]
+        found[day]["sent"] += int(item.sent_count or 0)
+        found[day]["failed"] += int(item.failed_count or 0)
+    return found
 
 
 def billed_this_month() -> int:

@@ -4,9 +4,11 @@ Key: pk `<agency>#rich-menu` (hash), kind (range), so an agency's menu is found 
 - kind `config`: which menu entries of the registry the agency shows and in which order: `order` (entry ids
   `<domain>.<action>` first, in this order) and `hidden` (entry ids not shown). Entries the registry gains
   later and the agency has not placed come after, in registry order, so a new service appears by itself
-  until the agency hides it. Absent: every entry, in registry order. Written by staff (the agency API, later).
+  until the agency hides it. Absent: every entry, in registry order. Written by admins (PUT /agency/rich-menu); the deploy,
+  the local start-up and POST /agency/rich-menu/publish all publish from it.
 - kind `published`: the rich menu now set as the channel's default: its LINE id, the fingerprint of what
-  was drawn (request and image), the entry ids shown, its size, when. Written only after LINE set it as
+  was drawn (request and image), the entry ids shown, its size, when, and by whom (a staff subject or
+  `deploy`). Written only after LINE set it as
   the default; the citizen basics read it to know whether the welcome may say "tap the menu below".
 No personal data; kept (no TTL): it changes only when the agency or the product changes it.
 """
@@ -41,6 +43,7 @@ class MenuItem(CivicModel):
     entries = ListAttribute(of=UnicodeAttribute, null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
+    published_by = UnicodeAttribute(null=True)  # a staff member's subject, or "deploy"
 
 
 def _get(agency_id: str, kind: str) -> MenuItem | None:
@@ -66,9 +69,9 @@ def published(agency_id: str) -> MenuItem | None:
 
 
 def record_published(agency_id: str, rich_menu_id: str, fingerprint: str, entries: list[str],
-                     size: tuple[int, int], at: float) -> MenuItem:
+                     size: tuple[int, int], at: float, by: str = "deploy") -> MenuItem:
     item = MenuItem(key(agency_id), PUBLISHED, agency_id=agency_id, updated_at=int(at), rich_menu_id=rich_menu_id,
-                    fingerprint=fingerprint, entries=list(entries), width=size[0], height=size[1])
+                    fingerprint=fingerprint, entries=list(entries), width=size[0], height=size[1], published_by=by)
     item.save()
     return item
 
