@@ -127,11 +127,14 @@ class LambdaContext:
 
 
 class LambdaRuntime:
-    """Runs handlers on the caller's thread; loads each on first use (a cold start), once."""
+    """Runs handlers on the caller's thread, one invocation per loaded instance at a time, as Lambda runs one per
+    sandbox: a second concurrent invocation loads a second instance (a cold start) rather than share the first's
+    module state (a Powertools resolver keeps the current event on its app). Idle instances are reused."""
 
     def __init__(self, functions: dict[str, FunctionSpec]):
         self.functions = functions
-        self._handlers: dict[str, Callable[[Any, LambdaContext], Any]] = {}
+        self._idle: dict[str, list[Callable[[Any, LambdaContext], Any]]] = {}
+        self._instances: dict[str, int] = {}
         self._module_names: list[str] = []
         self._layer_paths: list[str] = []
         # sys.path is process-wide: one cold start at a time, so one function's folder never serves another's import.
@@ -156,7 +159,8 @@ class LambdaRuntime:
             sys.modules.pop(name, None)
         self._layer_paths.clear()
         self._module_names.clear()
-        self._handlers.clear()
+        self._idle.clear()
+        self._instances.clear()
 
     def activity(self) -> tuple[int, int]:
         """(invocations running now, invocations started so far): lets drain() see work it did not watch start."""
@@ -171,12 +175,14 @@ class LambdaRuntime:
             self._running += 1
             self._started += 1
         try:
-            handler = self._handler(spec)
+            handler = self._take(spec)
             began = time.monotonic()
             try:
                 return handler(event, LambdaContext(spec))
             finally:
                 elapsed = time.monotonic() - began
+                with self._activity_lock:
+                    self._idle[logical_id].append(handler)
                 if elapsed > spec.timeout:
                     log.warning("%s ran %.1fs, over its Timeout of %ss: Lambda would have stopped it",
                                 logical_id, elapsed, spec.timeout)
@@ -185,25 +191,42 @@ class LambdaRuntime:
                 self._running -= 1
 
     def warm(self) -> None:
-        """Load every handler now, as provisioned concurrency would: the first event pays no import."""
+        """Load one instance of every handler now, as provisioned concurrency would: the first event pays no
+        import."""
         for spec in self.functions.values():
-            self._handler(spec)
+            with self._activity_lock:
+                ready = bool(self._idle.get(spec.logical_id))
+            if not ready:
+                handler = self._take(spec)
+                with self._activity_lock:
+                    self._idle[spec.logical_id].append(handler)
 
-    def _handler(self, spec: FunctionSpec) -> Callable[[Any, LambdaContext], Any]:
-        handler = self._handlers.get(spec.logical_id)
-        if handler is None:
-            with self._load_lock:
-                handler = self._handlers.get(spec.logical_id) or self._load(spec)
-                self._handlers[spec.logical_id] = handler
+    def instances(self, logical_id: str) -> int:
+        """How many instances of the function have been loaded (its sandboxes, in Lambda's terms)."""
+        with self._activity_lock:
+            return self._instances.get(logical_id, 0)
+
+    def _take(self, spec: FunctionSpec) -> Callable[[Any, LambdaContext], Any]:
+        """An idle instance of the function, or a new one when every loaded instance is busy."""
+        with self._activity_lock:
+            idle = self._idle.setdefault(spec.logical_id, [])
+            if idle:
+                return idle.pop()
+        with self._load_lock:
+            handler = self._load(spec, self._instances.get(spec.logical_id, 0))
+            with self._activity_lock:
+                self._instances[spec.logical_id] = self._instances.get(spec.logical_id, 0) + 1
         return handler
 
-    def _load(self, spec: FunctionSpec) -> Callable[[Any, LambdaContext], Any]:
+    def _load(self, spec: FunctionSpec, instance: int) -> Callable[[Any, LambdaContext], Any]:
         module_path, _, attribute = spec.handler.rpartition(".")
         source = spec.code_dir.joinpath(*module_path.split(".")).with_suffix(".py")
         if not module_path or not source.is_file():
             raise TemplateError(f"{spec.logical_id}: Handler {spec.handler!r} needs {source}")
-        # A name of its own per function, so two functions' app.py never meet in sys.modules.
+        # A name of its own per function and instance, so two functions' app.py never meet in sys.modules and two
+        # instances of one function keep their module state apart.
         module_name = f"lambda_{spec.logical_id}__{module_path.replace('.', '_')}"
+        module_name += f"__{instance}" if instance else ""
         began = time.monotonic()
         module_spec = importlib.util.spec_from_file_location(module_name, source)
         assert module_spec is not None and module_spec.loader is not None

@@ -290,6 +290,12 @@ class LocalStack:
     def invoke(self, function_logical_id: str, event: Any) -> Any:
         return self._started_runtime().invoke(function_logical_id, event)
 
+    def instances(self, function_logical_id: str) -> int:
+        """How many instances of an in-process function are loaded (Lambda's sandboxes); single-process mode."""
+        runtime = self._started_runtime()
+        assert isinstance(runtime, LambdaRuntime), "a sandbox process counts its own instances"
+        return runtime.instances(function_logical_id)
+
     def fire_schedule(self, function_logical_id: str, event_name: str | None = None) -> Any:
         """Fire a Schedule/ScheduleV2 event now (even a disabled one) and return the handler's result."""
         candidates = [s for s in self.schedules if s.function_id == function_logical_id

@@ -1,6 +1,8 @@
 """Handlers loaded in isolation and invoked with a Lambda-like context."""
 
 import os
+import threading
+import time
 import uuid
 
 
@@ -37,3 +39,31 @@ def test_function_environment_is_set_with_globals_resolved(stack):
     assert os.environ["STAGE"] == "dev"
     assert os.environ["RESULTS_TABLE"] == "local-results-dev"
     assert os.environ["ECHO_GREETING"] == "hello"
+
+
+def test_concurrent_invocations_run_in_instances_of_their_own_as_lambda_sandboxes_do(stack, tmp_path):
+    """GIVEN TwinAFunction, whose handler keeps a value in module state while it waits
+    WHEN two invocations run at the same time, each holding its own value
+    THEN each reads back its own value (a second instance was loaded, not the first one shared), and a later call
+    reuses an idle instance rather than load a third."""
+    results = {}
+
+    def call(value):
+        results[value] = stack.invoke("TwinAFunction", {"hold": value, "folder": str(tmp_path)})["held"]
+
+    threads = [threading.Thread(target=call, args=(value,)) for value in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"started-{value}").exists() for value in ("first", "second")):
+        assert time.monotonic() < deadline, "both invocations should be running at once"
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    for thread in threads:
+        thread.join()
+
+    assert results == {"first": "first", "second": "second"}
+    loaded = stack.instances("TwinAFunction")
+    assert loaded >= 2
+    stack.invoke("TwinAFunction", {})
+    assert stack.instances("TwinAFunction") == loaded
