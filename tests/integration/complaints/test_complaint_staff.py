@@ -209,3 +209,27 @@ def test_the_sequence_numbers_references_per_agency_and_month(desk):
     assert first.endswith("-0001") and second.endswith("-0002")
     month = first[3:7]
     assert figures.next_number(OTHER, month) == 1
+
+
+def test_a_rare_filter_answers_within_its_read_budget_with_a_cursor_and_the_cursors_find_every_match_once(
+        desk, monkeypatch):
+    """GIVEN one waste case filed before three road cases, and a list allowed one query of two items per request
+    WHEN an officer lists waste cases THEN the first answer has read only the two newest (no case yet, a cursor),
+    and following the cursors finds the waste case exactly once (a rare filter never reads a month per request)."""
+    from civic.complaints import staff
+
+    waste = _filed(desk, category="waste")[1]
+    for _ in range(3):
+        _filed(desk, category="road")
+    monkeypatch.setattr(staff, "READ_BUDGET", 1)
+    monkeypatch.setattr(staff, "FILTERED_PAGE", 2)
+    status, page = staff_call("GET", "/agency/complaint/cases", query={"category": "waste", "limit": "1"})
+    assert status == 200 and page["cases"] == [] and page["next"]
+    found, answers = [], 1
+    while page["next"]:
+        page = staff_call("GET", "/agency/complaint/cases", query={"category": "waste", "limit": "1",
+                                                                  "cursor": page["next"]})[1]
+        found += [c["ref"] for c in page["cases"]]
+        answers += 1
+        assert answers < 10
+    assert found == [waste]

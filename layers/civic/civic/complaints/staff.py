@@ -26,6 +26,7 @@ from civic.tables.complaint_setup import ApiKey, Area, Category, Department, Set
 MAX_PAGE = 100
 LIST_DAYS = 90            # a list with no dates covers the last 90 days
 READ_BUDGET = 12          # index queries one list request may make before it answers with a cursor
+FILTERED_PAGE = 200       # items a filtered list reads per query (DynamoDB filters after reading)
 MAX_AFTER_PHOTO = 4_000_000
 
 
@@ -145,13 +146,14 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
     Index queries only: by month of arrival, or the open cases by due date."""
     limit = max(1, min(limit, MAX_PAGE))
     condition = _filters(status, category, area, department)
+    page_size = limit if condition is None else max(limit, FILTERED_PAGE)
     at = _uncursor(cursor) or {}
     found: list[Case] = []
     if overdue:
         start = at.get("k")
         for _ in range(READ_BUDGET):
             page, start = case_table.open_cases(agency_id, due_before=now.timestamp(), filter_condition=condition,
-                                                limit=limit - len(found), start=start)
+                                                limit=limit - len(found), start=start, page_size=page_size)
             found += page
             if len(found) >= limit or not start:
                 break
@@ -163,7 +165,8 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
     start = at.get("k")
     for _ in range(READ_BUDGET):
         page, start = case_table.of_month(agency_id, months[index], since.timestamp(), until.timestamp(),
-                                          filter_condition=condition, limit=limit - len(found), start=start)
+                                          filter_condition=condition, limit=limit - len(found), start=start,
+                                          page_size=page_size)
         found += page
         if not start:
             index += 1

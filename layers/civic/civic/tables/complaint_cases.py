@@ -273,8 +273,10 @@ def notes_by(user_id: str) -> list[Entry]:
 
 
 def of_month(agency_id: str, yyyymm: str, since: float | None = None, until: float | None = None,
-             newest_first: bool = True, filter_condition=None, limit: int | None = None, start=None):
-    """One page of an agency's cases created in a Bangkok month (a Query, never a scan): (cases, next key)."""
+             newest_first: bool = True, filter_condition=None, limit: int | None = None, start=None,
+             page_size: int | None = None):
+    """One page of an agency's cases created in a Bangkok month (a Query, never a scan): (at most `limit` cases,
+    next key). A filtered read may read `page_size` items to find them."""
     condition = None
     low, high = (arrival(since, 0) if since is not None else None), (arrival(until, ARRIVAL_SPAN - 1)
                                                                       if until is not None else None)
@@ -285,20 +287,35 @@ def of_month(agency_id: str, yyyymm: str, since: float | None = None, until: flo
     elif high is not None:
         condition = Case.arrival <= high
     result = Case.by_month.query(month_key(agency_id, yyyymm), condition, filter_condition=filter_condition,
-                                 scan_index_forward=not newest_first, limit=limit, last_evaluated_key=start,
-                                 page_size=limit)
-    found = list(result)
-    return found, result.last_evaluated_key
+                                 scan_index_forward=not newest_first, last_evaluated_key=start,
+                                 page_size=max(limit or 0, page_size or 0) or None)
+    return _one_page(result, limit)
 
 
 def open_cases(agency_id: str, due_before: float | None = None, filter_condition=None, limit: int | None = None,
-               start=None):
-    """One page of an agency's open cases, earliest due first: (cases, next key)."""
+               start=None, page_size: int | None = None):
+    """One page of an agency's open cases, earliest due first: (at most `limit` cases, next key)."""
     condition = Case.due_at < int(due_before) if due_before is not None else None
     result = Case.open_by_due.query(open_key(agency_id), condition, filter_condition=filter_condition,
-                                    limit=limit, last_evaluated_key=start, page_size=limit)
-    found = list(result)
-    return found, result.last_evaluated_key
+                                    last_evaluated_key=start, page_size=max(limit or 0, page_size or 0) or None)
+    return _one_page(result, limit)
+
+
+def _one_page(result, limit: int | None):
+    """At most `limit` cases of ONE DynamoDB page (every page when unlimited) and the key to go on from. PynamoDB
+    would read page after page until `limit` items passed the filter, so a rare filter read a whole month in one
+    call; one page at a time lets the caller's read budget bound a request."""
+    if limit is None:
+        return list(result), result.last_evaluated_key
+    try:
+        page = next(result.page_iter)
+    except StopIteration:
+        return [], None
+    items, following = page.get("Items", []), page.get("LastEvaluatedKey")
+    if len(items) > limit:  # go on from the last case given, not the last one read
+        items = items[:limit]
+        following = {name: items[-1][name] for name in result.page_iter.key_names}
+    return [Case.from_raw_data(item) for item in items], following
 
 
 def near_cells(agency_id: str, category: str, cells: list[str]) -> list[tuple[str, str]]:
