@@ -89,7 +89,8 @@ def seed_cases(agency: str, total: int, now: datetime, rng: random.Random) -> in
                         lat=13.70 + rng.random() * 0.1, lng=100.45 + rng.random() * 0.1,
                         address="ถนนตัวอย่าง แขวงพระบรมมหาราชวัง", reopen_count=0,
                         month_key=table.month_key(agency, rules.calendar_month(at)),
-                        arrival=table.arrival(created, numbers[rules.month_of(at)]))
+                        arrival=table.arrival(created, numbers[rules.month_of(at)]),
+                        status_key=table.status_key(agency, status))
             if rules.is_open(status):
                 case.open_key = table.open_key(agency)
             days[(daily.day_of(created), "filed")] += 1

@@ -233,3 +233,20 @@ def test_a_rare_filter_answers_within_its_read_budget_with_a_cursor_and_the_curs
         answers += 1
         assert answers < 10
     assert found == [waste]
+
+
+def test_a_list_by_status_reads_only_that_status_and_only_the_callers_agency(desk, monkeypatch):
+    """GIVEN an accepted case filed before three received ones WHEN an officer lists accepted cases, allowed one
+    query of one item THEN the first answer is that case (the by-status index reads no received case);
+    WHEN the other agency's officer lists accepted cases THEN none."""
+    from civic.complaints import staff
+
+    accepted = _filed(desk)[1]
+    assert _work(accepted, "accept")[0] == 200
+    for _ in range(3):
+        _filed(desk)
+    monkeypatch.setattr(staff, "READ_BUDGET", 1)
+    monkeypatch.setattr(staff, "FILTERED_PAGE", 1)
+    status, page = staff_call("GET", "/agency/complaint/cases", query={"status": "accepted", "limit": "1"})
+    assert status == 200 and [c["ref"] for c in page["cases"]] == [accepted]
+    assert staff_call("GET", "/agency/complaint/cases", agency=OTHER, query={"status": "accepted"})[1]["cases"] == []

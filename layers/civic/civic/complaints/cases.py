@@ -152,7 +152,7 @@ def create(new: NewCase, at: datetime, ref: str | None = None) -> tuple[Case, bo
                 forwarded_from=new.forwarded_from, reopen_count=0,
                 month_key=cases.month_key(new.agency_id, rules.calendar_month(at)),
                 arrival=cases.arrival(created, int(ref.rsplit("-", 1)[1])),
-                open_key=cases.open_key(new.agency_id))
+                status_key=cases.status_key(new.agency_id, "received"), open_key=cases.open_key(new.agency_id))
     if point and category:
         case.cell_key = cases.cell_key(new.agency_id, category.code, cell(*point))
     actor = Actor("citizen") if new.reporter else Actor(new.channel if new.channel != "line" else "system")
@@ -209,7 +209,8 @@ def step(case: Case, actor: Actor, action: str, at: datetime, note: str | None =
     old = case.status
     new = rules.next_status(action, old)
     version, moment = int(case.version) + 1, now_s(at)
-    updates = [Case.status.set(new), Case.version.set(version), Case.updated_at.set(moment), *change.updates]
+    updates = [Case.status.set(new), Case.status_key.set(cases.status_key(case.agency_id, new)),
+               Case.version.set(version), Case.updated_at.set(moment), *change.updates]
     if rules.is_open(new):
         updates.append(Case.open_key.set(cases.open_key(case.agency_id)))
     elif rules.is_open(old):

@@ -143,7 +143,8 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
                overdue: bool = False, since: datetime | None = None, until: datetime | None = None,
                limit: int = 50, cursor: str | None = None) -> tuple[list[Case], str | None]:
     """A page of the agency's cases, newest first (overdue: earliest due first), and the next page's cursor.
-    Index queries only: by month of arrival, or the open cases by due date."""
+    Index queries only: by status, by month of arrival, or the open cases by due date; a page answers after at
+    most READ_BUDGET queries, with a cursor to go on."""
     limit = max(1, min(limit, MAX_PAGE))
     condition = _filters(status, category, area, department)
     page_size = limit if condition is None else max(limit, FILTERED_PAGE)
@@ -160,6 +161,17 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
         return found, _cursor({"k": start}) if start else None
     until = until or now
     since = since or until - timedelta(days=LIST_DAYS)
+    if status:  # one partition of that status: the other filters are read only among its cases
+        condition, start = _filters(None, category, area, department), at.get("s")
+        page_size = limit if condition is None else max(limit, FILTERED_PAGE)
+        for _ in range(READ_BUDGET):
+            page, start = case_table.of_status(agency_id, status, since.timestamp(), until.timestamp(),
+                                               filter_condition=condition, limit=limit - len(found), start=start,
+                                               page_size=page_size)
+            found += page
+            if len(found) >= limit or not start:
+                break
+        return found, _cursor({"s": start}) if start else None
     months = _months(since, until)
     index = months.index(at["m"]) if at.get("m") in months else 0
     start = at.get("k")

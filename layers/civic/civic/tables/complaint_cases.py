@@ -16,6 +16,8 @@ GSIs (hash keys begin with the agency, or are the citizen's own user id):
 - by-citizen (user_id, created_at): a citizen's followings and notes — "my complaints", export, erase.
 - by-month (month_key `<agency>#<YYYYMM>`, arrival): cases by when they came in — staff lists, Open311,
   open data; arrival = created_at × 100,000 + the reference's number (unique, so pages are stable).
+- by-status (status_key `<agency>#<status>`, arrival): cases by status, newest first — the console's board and
+  its filtered lists, without reading the cases of every other status.
 - open (open_key `<agency>#open`, due_at): sparse, while a case is open — overdue lists.
 - nearby (cell_key `<agency>#<category>#<H3 cell>`, created_at): sparse, open located cases — duplicates.
 - timers (timer_key `<agency>#<kind>`, fire_at): every Timer.
@@ -48,6 +50,15 @@ class ByMonth(GlobalSecondaryIndex):
         projection = AllProjection()
 
     month_key = UnicodeAttribute(hash_key=True)
+    arrival = NumberAttribute(range_key=True)
+
+
+class ByStatus(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by-status"
+        projection = AllProjection()
+
+    status_key = UnicodeAttribute(hash_key=True)
     arrival = NumberAttribute(range_key=True)
 
 
@@ -126,9 +137,11 @@ class Case(_Item):
     reporter_erased = BooleanAttribute(default=False)
     month_key = UnicodeAttribute()
     arrival = NumberAttribute()                     # created_at × 100,000 + the reference's number (by-month)
+    status_key = UnicodeAttribute(null=True)        # <agency>#<status>, moved with the status (by-status)
     open_key = UnicodeAttribute(null=True)
     cell_key = UnicodeAttribute(null=True)
     by_month = ByMonth()
+    by_status = ByStatus()
     open_by_due = OpenByDue()
     nearby = Nearby()
 
@@ -193,6 +206,10 @@ def case_key(agency_id: str, ref: str) -> str:
 
 def month_key(agency_id: str, yyyymm: str) -> str:
     return f"{agency_id}#{yyyymm}"
+
+
+def status_key(agency_id: str, status: str) -> str:
+    return f"{agency_id}#{status}"
 
 
 def open_key(agency_id: str) -> str:
@@ -272,23 +289,33 @@ def notes_by(user_id: str) -> list[Entry]:
     return list(Entry.by_citizen.query(user_id, filter_condition=Entry.sk.startswith("T#")))
 
 
+def _arrivals(attribute, since: float | None, until: float | None):
+    low = arrival(since, 0) if since is not None else None
+    high = arrival(until, ARRIVAL_SPAN - 1) if until is not None else None
+    if low is not None and high is not None:
+        return attribute.between(low, high)
+    if low is not None:
+        return attribute >= low
+    return attribute <= high if high is not None else None
+
+
 def of_month(agency_id: str, yyyymm: str, since: float | None = None, until: float | None = None,
              newest_first: bool = True, filter_condition=None, limit: int | None = None, start=None,
              page_size: int | None = None):
     """One page of an agency's cases created in a Bangkok month (a Query, never a scan): (at most `limit` cases,
     next key). A filtered read may read `page_size` items to find them."""
-    condition = None
-    low, high = (arrival(since, 0) if since is not None else None), (arrival(until, ARRIVAL_SPAN - 1)
-                                                                      if until is not None else None)
-    if low is not None and high is not None:
-        condition = Case.arrival.between(low, high)
-    elif low is not None:
-        condition = Case.arrival >= low
-    elif high is not None:
-        condition = Case.arrival <= high
-    result = Case.by_month.query(month_key(agency_id, yyyymm), condition, filter_condition=filter_condition,
-                                 scan_index_forward=not newest_first, last_evaluated_key=start,
-                                 page_size=max(limit or 0, page_size or 0) or None)
+    result = Case.by_month.query(month_key(agency_id, yyyymm), _arrivals(Case.arrival, since, until),
+                                 filter_condition=filter_condition, scan_index_forward=not newest_first,
+                                 last_evaluated_key=start, page_size=max(limit or 0, page_size or 0) or None)
+    return _one_page(result, limit)
+
+
+def of_status(agency_id: str, status: str, since: float | None = None, until: float | None = None,
+              filter_condition=None, limit: int | None = None, start=None, page_size: int | None = None):
+    """One page of an agency's cases in one status, newest first: (at most `limit` cases, next key)."""
+    result = Case.by_status.query(status_key(agency_id, status), _arrivals(Case.arrival, since, until),
+                                  filter_condition=filter_condition, scan_index_forward=False,
+                                  last_evaluated_key=start, page_size=max(limit or 0, page_size or 0) or None)
     return _one_page(result, limit)
 
 
