@@ -34,13 +34,17 @@ CASE_REF = re.compile(r"[A-Z]{2,4}-[0-9A-Z-]{6,16}")
 def officer(chromium, dev):
     pages = []
 
+    errors: list[str] = []
+
     def open_as(agency=AGENCY, role="officer", **kwargs):
         pages.append(sign_in(chromium, dev.url, agency, role, **kwargs))
+        pages[-1].on("pageerror", lambda error: errors.append(str(error)))
         return pages[-1]
 
     yield open_as
     for page in pages:
         page.context.close()
+    assert not errors, f"JavaScript errors on the console: {errors}"
 
 
 def _jpeg() -> bytes:

@@ -101,7 +101,9 @@ function failure(root, heading, detail) {
 
 async function show() {
   const me = session();
-  const root = $("main");
+  // A fresh root per render: a render still running from an earlier navigation writes into a detached node.
+  const root = document.createElement("div");
+  $("main").replaceChildren(root);
   if (!me) { chrome(null); return signInScreen(root); }
   const { name, params } = route();
   chrome(name);
@@ -124,7 +126,7 @@ async function show() {
 async function signInScreen(root) {
   const heading = el("h2", { text: t("signin") });
   const message = el("p", { class: "error", role: "alert" });
-  const done = () => { if (!location.hash) location.hash = "#/complaints"; show(); };
+  const done = () => { if (!location.hash || location.hash === "#") location.hash = "#/complaints"; else show(); };
   if (!config) {
     try { config = await (await fetch("config.json", { cache: "no-store" })).json(); } catch (error) {
       return failure(root, t("error"), String(error));

@@ -89,8 +89,10 @@ export async function render(root, ctx) {
     return `${s.closed}: ${answer.bookings}`;
   });
   root.append(form, problem, said, checkInForm, el("div", { class: "actions" }, next),
-    el("h3", { text: s.bookings }), bookingsBox, el("h3", { text: s.slots }), slotsBox,
-    role === "officer" ? null : el("div", { class: "field" }, el("label", { for: "q-reason", text: s.reason }), reason,
+    el("h3", { text: s.bookings }), bookingsBox, el("h3", { text: s.slots }), slotsBox);
+  if (role !== "officer") {
+    root.append(el("div", { class: "field" }, el("label", { for: "q-reason", text: s.reason }), reason,
       el("button", { type: "button", class: "danger", onclick: () => closeWith(`${base}/close`), text: s.closeDay })));
+  }
   try { await refresh(); } catch (error) { fail(error); }
 }
