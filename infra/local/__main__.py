@@ -43,6 +43,8 @@ def banner(stack: LocalStack) -> str:
     if "/simulator" in stack.extra_wsgi_mounts:
         lines.append(f"Chat simulator (LINE in your browser, with the rich menu): {stack.url}/simulator/")
     lines += [
+        f"Staff console: {stack.url}/console/",
+        f"Public dashboard: {stack.url}/dashboard/",
         "Agency API token:",
         f"  curl '{stack.url}/_local/token?agency=<agency id>&role=<officer|supervisor|admin>'",
         "Ctrl-C to stop.",

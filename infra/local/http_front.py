@@ -245,6 +245,8 @@ class HttpFront:
             parameters = route.match(method, path)
             if parameters is not None:
                 return route, parameters
+        if len(path) > 1 and path.endswith("/"):  # API Gateway ignores a trailing slash: /console/ is /console
+            return self._match(method, path.rstrip("/"))
         return None, {}
 
 

@@ -1,0 +1,86 @@
+"""The console's serving function: content types, headers, config.json, traversal, binary assets."""
+
+import base64
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[3]
+
+
+@pytest.fixture
+def pages(monkeypatch):
+    spec = importlib.util.spec_from_file_location("console_pages_under_test",
+                                                  ROOT / "functions/console/console_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv("AWS_REGION", "ap-southeast-7")
+    return module
+
+
+def test_the_console_index_is_html_not_cached_with_a_strict_csp(pages):
+    """GIVEN /console/ WHEN served THEN index.html as HTML, no-cache, a strict CSP and nosniff."""
+    answer = pages.serve("/console/")
+    headers = answer["headers"]
+    assert answer["statusCode"] == 200 and "<script type=\"module\" src=\"js/app.js\">" in answer["body"]
+    assert headers["content-type"].startswith("text/html") and headers["cache-control"] == "no-cache"
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self';" in csp and "style-src 'self';" in csp
+    assert "frame-ancestors 'none'" in csp and "https://cognito-idp.ap-southeast-7.amazonaws.com" in csp
+    assert "unsafe-inline" not in csp and headers["x-content-type-options"] == "nosniff"
+
+
+def test_console_without_slash_redirects_so_relative_links_work(pages):
+    """GIVEN /console WHEN served THEN 301 to /console/."""
+    answer = pages.serve("/console")
+    assert answer["statusCode"] == 301 and answer["headers"]["location"] == "/console/"
+
+
+@pytest.mark.parametrize("path, kind", [("/console/js/app.js", "text/javascript"), ("/console/console.css", "text/css"),
+                                        ("/console/vendor/leaflet/leaflet.css", "text/css"),
+                                        ("/dashboard/vendor/chartjs/chart.umd.js", "text/javascript")])
+def test_assets_have_their_type_and_a_short_cache(pages, path, kind):
+    """GIVEN a script or stylesheet (the vendor folder under either site) WHEN served THEN its type, max-age."""
+    answer = pages.serve(path)
+    assert answer["statusCode"] == 200 and answer["headers"]["content-type"].startswith(kind)
+    assert answer["headers"]["cache-control"] == "public, max-age=300"
+
+
+def test_a_png_is_base64_as_api_gateway_needs(pages):
+    """GIVEN Leaflet's marker PNG WHEN served THEN base64 with isBase64Encoded and the PNG's bytes."""
+    answer = pages.serve("/console/vendor/leaflet/images/marker-icon.png")
+    assert answer["isBase64Encoded"] is True and answer["headers"]["content-type"] == "image/png"
+    assert base64.b64decode(answer["body"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("path", ["/console/../console_pages.py", "/console/%2e%2e/console_pages.py",
+                                  "/console/vendor/../../console_pages.py", "/console/js/../../../console_pages.py",
+                                  "/console/nope.js", "/dashboard/.gitkeep", "/other/index.html", "/console/.hidden"])
+def test_traversal_and_unknown_files_are_404(pages, path):
+    """GIVEN a path outside the site, hidden or unknown WHEN served THEN 404, never the function's code."""
+    assert pages.serve(path)["statusCode"] == 404
+
+
+def test_config_on_the_local_stack_lists_demo_staff_of_both_agencies(pages, monkeypatch):
+    """GIVEN AWS_ENDPOINT_URL on 127.0.0.1 WHEN config.json is read THEN local auth, the token URL and a demo
+    staff member for each role of each demo agency."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    answer = pages.serve("/console/config.json")
+    config = json.loads(answer["body"])
+    assert answer["headers"]["cache-control"] == "no-cache"
+    assert config["auth"] == "local" and config["token_url"] == "/_local/token"
+    assert {(s["agency"], s["role"]) for s in config["staff"]} == {
+        (a, r) for a in ("demo-municipality", "other-city") for r in ("officer", "supervisor", "admin")}
+    assert all(s["name"] for s in config["staff"])
+
+
+def test_config_in_aws_names_the_cognito_pool(pages, monkeypatch):
+    """GIVEN no local endpoint WHEN config.json is read THEN cognito with the region, pool and client."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("CONSOLE_USER_POOL_ID", "ap-southeast-7_abc")
+    monkeypatch.setenv("CONSOLE_CLIENT_ID", "client123")
+    config = json.loads(pages.serve("/console/config.json")["body"])
+    assert config == {"auth": "cognito", "region": "ap-southeast-7", "user_pool_id": "ap-southeast-7_abc",
+                      "client_id": "client123"}
