@@ -146,39 +146,30 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
     Index queries only: by status, by month of arrival, or the open cases by due date; a page answers after at
     most READ_BUDGET queries, with a cursor to go on."""
     limit = max(1, min(limit, MAX_PAGE))
-    condition = _filters(status, category, area, department)
-    page_size = limit if condition is None else max(limit, FILTERED_PAGE)
     at = _uncursor(cursor) or {}
-    found: list[Case] = []
-    if overdue:
-        start = at.get("k")
-        for _ in range(READ_BUDGET):
-            page, start = case_table.open_cases(agency_id, due_before=now.timestamp(), filter_condition=condition,
-                                                limit=limit - len(found), start=start, page_size=page_size)
-            found += page
-            if len(found) >= limit or not start:
-                break
-        return found, _cursor({"k": start}) if start else None
     until = until or now
     since = since or until - timedelta(days=LIST_DAYS)
+    if overdue:
+        condition = _filters(status, category, area, department)
+        found, start = _within_budget(lambda n, key: case_table.open_cases(
+            agency_id, due_before=now.timestamp(), filter_condition=condition, limit=n, start=key,
+            page_size=_page_size(limit, condition)), at.get("k"), limit)
+        return found, _cursor({"k": start}) if start else None
     if status:  # one partition of that status: the other filters are read only among its cases
-        condition, start = _filters(None, category, area, department), at.get("s")
-        page_size = limit if condition is None else max(limit, FILTERED_PAGE)
-        for _ in range(READ_BUDGET):
-            page, start = case_table.of_status(agency_id, status, since.timestamp(), until.timestamp(),
-                                               filter_condition=condition, limit=limit - len(found), start=start,
-                                               page_size=page_size)
-            found += page
-            if len(found) >= limit or not start:
-                break
+        condition = _filters(None, category, area, department)
+        found, start = _within_budget(lambda n, key: case_table.of_status(
+            agency_id, status, since.timestamp(), until.timestamp(), filter_condition=condition, limit=n,
+            start=key, page_size=_page_size(limit, condition)), at.get("s"), limit)
         return found, _cursor({"s": start}) if start else None
+    condition = _filters(None, category, area, department)
     months = _months(since, until)
     index = months.index(at["m"]) if at.get("m") in months else 0
     start = at.get("k")
+    found: list[Case] = []
     for _ in range(READ_BUDGET):
         page, start = case_table.of_month(agency_id, months[index], since.timestamp(), until.timestamp(),
                                           filter_condition=condition, limit=limit - len(found), start=start,
-                                          page_size=page_size)
+                                          page_size=_page_size(limit, condition))
         found += page
         if not start:
             index += 1
@@ -187,6 +178,22 @@ def list_cases(agency_id: str, now: datetime, status=None, category=None, area=N
         if len(found) >= limit:
             break
     return found, _cursor({"m": months[index], "k": start})
+
+
+def _page_size(limit: int, condition) -> int:
+    """Items a query reads: the page itself, or more when DynamoDB filters after reading."""
+    return limit if condition is None else max(limit, FILTERED_PAGE)
+
+
+def _within_budget(read, start, limit: int) -> tuple[list[Case], dict | None]:
+    """One partition, query after query, until `limit` cases or READ_BUDGET queries: (cases, key to go on)."""
+    found: list[Case] = []
+    for _ in range(READ_BUDGET):
+        page, start = read(limit - len(found), start)
+        found += page
+        if len(found) >= limit or not start:
+            break
+    return found, start
 
 
 def case_of(agency_id: str, typed: str) -> Case | None:
