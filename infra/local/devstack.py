@@ -108,7 +108,8 @@ def dev_stack(port: int | None = None, env: dict | None = None, visibility_scale
                        "LINE_RETRY_BASE_S": env.get("LINE_RETRY_BASE_S", "2"),
                        # Powertools keeps one metric set per process; here all functions share one, so the EMF
                        # lines would mix services. Metrics are for CloudWatch; LOCAL_METRICS=1 prints them.
-                       "POWERTOOLS_METRICS_DISABLED": "false" if env.get("LOCAL_METRICS") else "true"},
+                       "POWERTOOLS_METRICS_DISABLED": "false" if env.get("LOCAL_METRICS") else "true",
+                       **stack_options.pop("env_overrides", {})},  # e.g. the bench's push ceiling
         # The chat simulator reads this fake LINE, so it is served only with it (infra/local/simulator/).
         extra_wsgi_mounts={"/_line": line, **simulator.mounts(lambda: devstack.channel_secret)} if line else None,
         middleware=(lambda app: _webhooks_seen_by(line, app)) if line else None, **stack_options)

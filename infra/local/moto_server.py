@@ -4,10 +4,12 @@ process of its own (`python -m infra.local.moto_server`, what the multi-process 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from typing import Any, Callable, Iterable
 
@@ -44,6 +46,52 @@ class SerialDynamoDb:
                     body.close()
 
 
+class RequestCount:
+    """WSGI middleware that counts the AWS requests this server answers, by operation, and serves the counts at
+    GET /_local/requests: the bench's per-bill request figures, whichever process (a sandbox, the front, a test)
+    made the request."""
+
+    PATH = "/_local/requests"
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]):
+        self.app = app
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == self.PATH:
+            with self.lock:
+                body = json.dumps(self.counts).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        operation = self.operation(environ)
+        if operation:
+            with self.lock:
+                self.counts[operation] = self.counts.get(operation, 0) + 1
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def operation(environ: dict[str, Any]) -> str:
+        """DynamoDB and SQS (JSON protocol) name it in X-Amz-Target; S3 and the query protocols by method/Action."""
+        if environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return ""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target:
+            return target.rsplit(".", 1)[-1]
+        action = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+        return action[0] if action else f"S3 {environ.get('REQUEST_METHOD', '')}"
+
+
+def requests_counted(urls: Iterable[str]) -> dict[str, int]:
+    """The operations counted so far by the moto servers at these URLs, summed."""
+    total: dict[str, int] = {}
+    for url in urls:
+        with urllib.request.urlopen(f"{url}{RequestCount.PATH}", timeout=10) as response:  # noqa: S310 - loopback
+            for operation, count in json.loads(response.read()).items():
+                total[operation] = total.get(operation, 0) + count
+    return total
+
+
 class _QuietMotoRequestHandler(MotoRequestHandler):
     def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
         log.log(logging.WARNING if type == "error" else logging.DEBUG, message.rstrip(), *args)
@@ -75,6 +123,7 @@ class MotoServer:
         app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
         for wrap in self.middleware:
             app = wrap(app)
+        app = RequestCount(app)
         self._server = make_server(self.host, 0, app, threaded=True, request_handler=_QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="moto-server", daemon=True)
