@@ -20,9 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-browser:  ## Debian's chromium (and an emoji font) for the browser tests, when missing
-	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
+browser:  ## Debian's chromium, a Thai font and an emoji font for the browser tests, when missing
+	@{ test -x $(CHROMIUM) && dpkg -s fonts-thai-tlwg >/dev/null 2>&1; } || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg fonts-noto-color-emoji; }
 
 run: install  ## the local stack in the foreground on 127.0.0.1:$(PORT), processes apart (ARGS=--single: one process)
 	PORT=$(PORT) $(BIN)/python -m infra.local $(ARGS)
