@@ -16,6 +16,8 @@ const RANK = { officer: 1, supervisor: 2, admin: 3 };
 export const PAGES = [
   { name: "complaints", role: "officer", th: "เรื่องร้องเรียน", en: "Complaints" },
   { name: "queue", role: "officer", th: "คิววันนี้", en: "Today's queue" },
+  { name: "figures", role: "officer", th: "ตัวเลข", en: "Figures" },
+  { name: "richmenu", role: "officer", th: "ริชเมนู", en: "Rich menu" },
   // Bills, notices, chats, FAQ, rich menu and figures have their agency API routes (docs/console-api.md,
   // docs/bills.md, docs/handover.md) but no page yet: listed here when written, not as dead links.
 ];
