@@ -160,6 +160,25 @@ def test_open_data_shows_cases_and_figures_without_personal_data(desk):
     assert json.loads(body)["by_status"]["received"] == 1
 
 
+def test_open_data_figures_name_the_agency_its_categories_and_areas_and_band_the_time_to_resolve(desk):
+    """GIVEN a case of the demo municipality resolved by staff WHEN figures.json is read, and other-city's THEN
+    each names its own agency, categories and areas in Thai and English, counts the resolution in a band of
+    time to resolve and within the level, and other-city's counts nothing of it."""
+    from tests.integration.complaints.conftest import after_photo_b64
+
+    receipt = desk.file(user(), category="light")
+    ref = re.search(r"CP-\d{4}-\d{4}", words(receipt)).group(0)
+    staff_call("POST", f"/agency/complaint/cases/{ref}/resolve", body={"note": "ซ่อมแล้ว", "photo": after_photo_b64()})
+    mine = _json("/open-data/complaints/figures.json")[1]
+    other = _json("/open-data/complaints/figures.json", {"jurisdiction_id": OTHER})[1]
+    assert mine["names"]["agency"] == {"th": "เทศบาลตัวอย่าง", "en": "Demo Municipality"}
+    assert mine["names"]["categories"]["light"] == {"th": "ไฟฟ้าส่องสว่างดับ", "en": "Street light out"}
+    assert mine["names"]["areas"]["north"] == {"th": "เขตเหนือ", "en": "North zone"}
+    assert other["names"]["agency"]["en"] == "Other City" and set(other["names"]["areas"]) == {"centre"}
+    assert mine["time_to_resolve"][0] == {"up_to_hours": 24, "resolutions": 1} and mine["resolved_within_sla"] == 1
+    assert sum(b["resolutions"] for b in other["time_to_resolve"]) == 0 and other["resolved_within_sla"] == 0
+
+
 def test_the_after_photo_is_served_only_by_its_token(desk):
     """GIVEN a resolved case WHEN LINE fetches the after photo's link THEN the JPEG; a wrong token, or a citizen's
     own photo's key, gets 404."""

@@ -121,3 +121,19 @@ def test_figures_come_from_counters_median_share_reopens_and_rating():
     assert abs(shown["median_hours_to_resolve"] - 2.0) <= 0.1
     assert (shown["share_resolved_within_sla"], shown["reopen_rate"], shown["average_rating"]) == (0.75, 0.25, 4.5)
     assert rules.figures({})["median_hours_to_resolve"] is None
+
+
+def test_time_to_resolve_comes_in_bands_read_off_the_histogram():
+    """GIVEN resolutions after 2 h, 20 h, 2 days, 5 days, 10 days and 40 days (4 within the level) WHEN the
+    figures are made THEN one resolution in each band (a day, three days, a week, two weeks) and one longer,
+    the count within the level, and every band at zero without counters."""
+    counters = {"resolve#count": 6, "resolve#within": 4}
+    for hours in (2, 20, 48, 120, 240, 960):
+        name = f"resolve#h{rules.bucket(hours * 3600)}"
+        counters[name] = counters.get(name, 0) + 1
+    shown = rules.figures(counters)
+    assert shown["time_to_resolve"] == [{"up_to_hours": 24, "resolutions": 2}, {"up_to_hours": 72, "resolutions": 1},
+                                        {"up_to_hours": 168, "resolutions": 1}, {"up_to_hours": 336, "resolutions": 1},
+                                        {"up_to_hours": None, "resolutions": 1}]
+    assert shown["resolved_within_sla"] == 4
+    assert [band["resolutions"] for band in rules.figures({})["time_to_resolve"]] == [0] * 5

@@ -38,7 +38,23 @@ def test_console_without_slash_redirects_so_relative_links_work(pages):
     assert answer["statusCode"] == 301 and answer["headers"]["location"] == "/console/"
 
 
+def test_the_dashboard_index_is_html_under_the_same_csp_and_redirects_without_slash(pages):
+    """GIVEN /dashboard/ and /dashboard WHEN served THEN its index.html (Thai first, its module script, no
+    inline script or style) under the console's CSP, OSM tiles allowed for its map; /dashboard is a 301 to
+    /dashboard/."""
+    answer = pages.serve("/dashboard/")
+    body = answer["body"]
+    assert answer["statusCode"] == 200 and answer["headers"]["content-type"].startswith("text/html")
+    assert '<html lang="th">' in body and '<script type="module" src="dashboard.js"></script>' in body
+    assert "<style" not in body and "style=" not in body and body.count("<script") == 1
+    csp = answer["headers"]["content-security-policy"]
+    assert "script-src 'self';" in csp and "https://*.tile.openstreetmap.org" in csp and "unsafe-inline" not in csp
+    redirect = pages.serve("/dashboard")
+    assert redirect["statusCode"] == 301 and redirect["headers"]["location"] == "/dashboard/"
+
+
 @pytest.mark.parametrize("path, kind", [("/console/js/app.js", "text/javascript"), ("/console/console.css", "text/css"),
+                                        ("/dashboard/dashboard.js", "text/javascript"), ("/dashboard/dashboard.css", "text/css"),
                                         ("/console/vendor/leaflet/leaflet.css", "text/css"),
                                         ("/dashboard/vendor/chartjs/chart.umd.js", "text/javascript")])
 def test_assets_have_their_type_and_a_short_cache(pages, path, kind):

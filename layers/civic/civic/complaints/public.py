@@ -199,6 +199,19 @@ def _row(case, categories: dict, departments: dict) -> dict:
             "description": rules.scrub(case.description), "rating": int(case.rating) if case.rating else None}
 
 
+def _both(th: str, en: str) -> dict[str, str]:
+    return {"th": th or en or "", "en": en or th or ""}
+
+
+def names(agency_id: str) -> dict:
+    """The agency's own names, in Thai and English, for the public dashboard: the agency, its categories and
+    its service areas (its settings item and two Queries of its own small partition; no case is read)."""
+    own = setup.settings_of(agency_id)
+    return {"agency": _both(own.name_th or agency_id, own.name_en or agency_id),
+            "categories": {c.code: _both(c.name_th, c.name_en) for c in setup.categories(agency_id)},
+            "areas": {a.area_id: _both(a.name_th, a.name_en) for a in setup.areas(agency_id)}}
+
+
 def open_data_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=OPEN_DATA_COLUMNS, extrasaction="ignore")

@@ -101,12 +101,14 @@ def one(collection: str, item: str) -> Response:
 
 @router.get("/open-data/complaints/<document>")
 def open_data(document: str) -> Response:
-    """cases.json, cases.csv (no personal data; descriptions scrubbed) and figures.json of an agency."""
+    """cases.json, cases.csv (no personal data; descriptions scrubbed) and figures.json of an agency (from its
+    counters, with the names of the agency, its categories and areas in Thai and English)."""
     params = _params()
     agency = public.jurisdiction(params)
     if document == "figures.json":
         return Response(200, "application/json; charset=utf-8", json.dumps(
-            {"agency": agency, **staff.figures_of(agency)}, ensure_ascii=False), {"Access-Control-Allow-Origin": "*"})
+            {"agency": agency, "names": public.names(agency), **staff.figures_of(agency)}, ensure_ascii=False),
+            {"Access-Control-Allow-Origin": "*"})
     if document not in ("cases.json", "cases.csv"):
         raise Open311Error(404, "open data: cases.json, cases.csv or figures.json")
     rows = public.open_data(agency, params, thai.now())

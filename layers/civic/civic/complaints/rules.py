@@ -250,6 +250,21 @@ def _bucket_middle_s(index: int) -> float:
     return (low + high) / 2 * 60
 
 
+# Bands of time to resolve for the public dashboard: a day, three days, a week, two weeks, then longer.
+RESOLVE_BANDS_HOURS = (24, 72, 168, 336)
+
+
+def resolve_bands(histogram: dict[int, int]) -> list[dict]:
+    """Resolutions per band of time to resolve, read off the histogram (each bucket by its middle, so a band's
+    edge is known within 10 %); the last band (`up_to_hours` None) is everything longer."""
+    counts = [0] * (len(RESOLVE_BANDS_HOURS) + 1)
+    for index, n in histogram.items():
+        hours = _bucket_middle_s(index) / 3600
+        band = next((i for i, limit in enumerate(RESOLVE_BANDS_HOURS) if hours <= limit), len(RESOLVE_BANDS_HOURS))
+        counts[band] += n
+    return [{"up_to_hours": limit, "resolutions": n} for limit, n in zip((*RESOLVE_BANDS_HOURS, None), counts)]
+
+
 def median_seconds(histogram: dict[int, int]) -> float | None:
     total = sum(histogram.values())
     if not total:
@@ -285,6 +300,8 @@ def figures(counters: dict[str, int]) -> dict:
         "resolutions": resolved,
         "median_hours_to_resolve": round(median / 3600, 1) if median is not None else None,
         "share_resolved_within_sla": round(within / resolved, 3) if resolved else None,
+        "resolved_within_sla": within,
+        "time_to_resolve": resolve_bands(histogram),
         "reopen_rate": round(counters.get("reopen#count", 0) / resolved, 3) if resolved else None,
         "ratings": rated,
         "average_rating": round(counters.get("rating#sum", 0) / rated, 2) if rated else None,
