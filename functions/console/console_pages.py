@@ -25,10 +25,24 @@ DEMO_AGENCIES = {"demo-municipality": ("เทศบาลตัวอย่า�
 DEMO_ROLES = {"officer": "เจ้าหน้าที่", "supervisor": "หัวหน้างาน", "admin": "ผู้ดูแลระบบ"}
 
 
+def _chat_photo_hosts(region: str) -> list[str]:
+    """Where the chat photos' links point (presigned S3 GETs, civic.handover.media): the chat media bucket's hosts
+    on AWS, or the local stack's S3 (its moto server). Only those: no other bucket, no other S3 host."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parsed = urlparse(endpoint)
+        return [f"{parsed.scheme}://{parsed.netloc}"] if parsed.scheme in ("http", "https") and parsed.netloc else []
+    bucket = os.environ.get("CHAT_MEDIA_BUCKET", "")
+    if not bucket:
+        return []
+    return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region}.amazonaws.com"]
+
+
 def _csp() -> str:
     region = os.environ.get("AWS_REGION", "ap-southeast-1")
+    photos = "".join(f" {host}" for host in _chat_photo_hosts(region))
     return ("default-src 'self'; script-src 'self'; style-src 'self'; "
-            "img-src 'self' data: blob: https://*.tile.openstreetmap.org; "
+            f"img-src 'self' data: blob: https://*.tile.openstreetmap.org{photos}; "
             f"connect-src 'self' https://cognito-idp.{region}.amazonaws.com; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 

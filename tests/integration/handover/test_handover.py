@@ -8,9 +8,13 @@ import time
 import urllib.error
 import urllib.request
 
+import boto3
 import pytest
 from PIL import Image
 
+from civic.handover import my_data as handover_data
+from civic.handover import staff
+from civic.settings import settings
 from civic.tables import chats, conversations
 from civic.tables import faq as faq_table
 from infra.local import webhook_client as wh
@@ -111,7 +115,8 @@ def test_while_staff_have_the_chat_the_bot_is_silent_and_keeps_every_message_in_
 def test_staff_take_answer_and_hand_back_and_the_citizen_reads_each_step(dev):
     """GIVEN a waiting chat WHEN an officer takes it, answers twice with the same request id and then hands it back
     THEN the citizen is told a person has it, receives the answer once (by reply, free, while their message's
-    token is fresh), and is told the chat ended with the menu; afterwards the bot answers again."""
+    token is fresh), the chat shows it once, and they are told the chat ended with the menu; afterwards the bot
+    answers again."""
     citizen = _asked(dev)
     chat_id = _chat_id(dev, citizen)
     assert _staff(dev, "POST", f"/agency/chats/{chat_id}/take")[1]["status"] == "open"
@@ -126,6 +131,9 @@ def test_staff_take_answer_and_hand_back_and_the_citizen_reads_each_step(dev):
     dev.stack.drain()
     assert got["endpoint"] == "reply"
     assert len([r for r in dev.line.received(citizen.user) if "วันเสาร์ปิดทำการ" in words(r["message"])]) == 1
+    status, detail = _staff(dev, "GET", f"/agency/chats/{chat_id}")
+    assert status == 200
+    assert [m["text"] for m in detail["messages"] if m["sender"] == "staff"] == [answer["text"]]  # recorded once
 
     assert _staff(dev, "POST", f"/agency/chats/{chat_id}/close")[1]["status"] == "closed"
     (back,) = eventually(lambda: [r for r in dev.line.received(citizen.user) if "ปิดการสนทนาแล้ว" in words(r["message"])])
@@ -161,6 +169,55 @@ def test_a_photo_answer_reaches_the_citizen_and_a_fake_photo_is_refused(dev):
     fake = {"request_id": "answer-0004", "photo_base64": base64.b64encode(b"GIF89a not really").decode()}
     status, answer = _staff(dev, "POST", f"/agency/chats/{chat_id}/messages", fake)
     assert status == 400 and "not_an_image" in answer["message"]
+
+
+def test_an_answered_chat_is_exported_and_erased_with_its_answer_requests(dev):
+    """GIVEN a chat an officer answered (the request id kept so a retry records nothing twice) WHEN the citizen's
+    chats are exported and then erased THEN the copy holds the chat, the answer and its request record, and
+    afterwards the chats table holds nothing under the citizen's key (PDPA: nothing left behind)."""
+    citizen = _asked(dev)
+    chat_id = _chat_id(dev, citizen)
+    _staff(dev, "POST", f"/agency/chats/{chat_id}/take")
+    for _ in range(2):
+        assert _staff(dev, "POST", f"/agency/chats/{chat_id}/messages",
+                      {"request_id": "answer-0005", "text": "รับทราบค่ะ"})[0] == 200
+    copy = handover_data.export_citizen(citizen.user)
+    kinds = [r["kind"] for r in copy]
+    assert kinds.count("chat") == 1 and kinds.count("chat_answer_request") == 1
+    assert [r["text"] for r in copy if r.get("sender") == "staff"] == ["รับทราบค่ะ"]
+    dev.stack.drain()
+    handover_data.erase_citizen(citizen.user)
+    left = boto3.client("dynamodb").query(
+        TableName=settings().chats_table, KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": chats.chat_pk(AGENCY, citizen.user)}}, ConsistentRead=True)
+    assert left["Items"] == []
+    conversations.release(citizen.user, "handover")
+
+
+def test_two_copies_of_one_answer_at_the_same_moment_record_it_once_and_send_it_once(dev, monkeypatch):
+    """GIVEN an open chat and an answer already recorded WHEN a second copy of the same request arrives having
+    looked before the first was saved (it did not see the record) THEN the save's condition refuses it, the
+    first answer is returned and sent (the sender delivers it once), and the chat lists it once."""
+    citizen = _asked(dev)
+    chat_id = _chat_id(dev, citizen)
+    _staff(dev, "POST", f"/agency/chats/{chat_id}/take")
+    chat = chats.find(AGENCY, citizen.user, int(chat_id[-13:]))
+    first = staff.answer(chat, "officer-a", "answer-0006", int(time.time() * 1000), text="กำลังตรวจสอบค่ะ")
+    looked = chats.answered
+
+    def blind_once(*args):
+        """the twin's first look, taken before the first copy was saved: nothing there yet"""
+        monkeypatch.setattr(chats, "answered", looked)
+        return None
+
+    monkeypatch.setattr(chats, "answered", blind_once)
+    twin = staff.answer(chat, "officer-a", "answer-0006", int(time.time() * 1000) + 5, text="กำลังตรวจสอบค่ะ")
+    assert twin.sk == first.sk
+    eventually(lambda: [r for r in dev.line.received(citizen.user) if "กำลังตรวจสอบค่ะ" in words(r["message"])])
+    dev.stack.drain()
+    assert len([r for r in dev.line.received(citizen.user) if "กำลังตรวจสอบค่ะ" in words(r["message"])]) == 1
+    assert [m.text for m in chats.messages(chat) if m.sender == "staff"] == ["กำลังตรวจสอบค่ะ"]
+    _staff(dev, "POST", f"/agency/chats/{chat_id}/close")
 
 
 def test_an_idle_chat_goes_back_to_the_bot_and_the_citizen_is_told(dev):

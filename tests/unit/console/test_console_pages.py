@@ -100,3 +100,32 @@ def test_config_in_aws_names_the_cognito_pool(pages, monkeypatch):
     config = json.loads(pages.serve("/console/config.json")["body"])
     assert config == {"auth": "cognito", "region": "ap-southeast-7", "user_pool_id": "ap-southeast-7_abc",
                       "client_id": "client123"}
+
+
+def _img_src(pages) -> list[str]:
+    csp = pages.serve("/console/")["headers"]["content-security-policy"]
+    (img,) = [part.split()[1:] for part in csp.split(";") if part.split()[:1] == ["img-src"]]
+    return img
+
+
+def test_on_aws_images_may_come_from_the_chat_media_bucket_only(pages, monkeypatch):
+    """GIVEN the deployed console (no local endpoint) and the chat media bucket's name WHEN a page is served
+    THEN img-src allows that bucket's S3 hosts (where the chats' photo links point) besides the console and the
+    map tiles, and no other S3 host or bucket."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CHAT_MEDIA_BUCKET", "civic-chat-media-123")
+    assert _img_src(pages) == ["'self'", "data:", "blob:", "https://*.tile.openstreetmap.org",
+                               "https://civic-chat-media-123.s3.amazonaws.com",
+                               "https://civic-chat-media-123.s3.ap-southeast-7.amazonaws.com"]
+
+
+def test_on_the_local_stack_images_may_come_from_its_s3_server(pages, monkeypatch):
+    """GIVEN the local stack's S3 (moto) endpoint WHEN a page is served THEN img-src allows that origin (the
+    chats' photo links are presigned on it), not a wildcard; without a bucket or an endpoint, no S3 host."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5123")
+    assert _img_src(pages)[4:] == ["http://127.0.0.1:5123"]
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.delenv("CHAT_MEDIA_BUCKET", raising=False)
+    assert _img_src(pages) == ["'self'", "data:", "blob:", "https://*.tile.openstreetmap.org"]

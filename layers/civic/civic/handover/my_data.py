@@ -2,13 +2,13 @@
 
 from civic.handover import media
 from civic.tables import chats
-from civic.tables.chats import Chat, ChatMessage
+from civic.tables.chats import AnswerRequest, Chat, ChatMessage
 
 
 def _items(user_id: str) -> list:
     found = []
     for pk, sk in chats.of_citizen(user_id):
-        model = Chat if sk.startswith("C#") else ChatMessage
+        model = Chat if sk.startswith("C#") else AnswerRequest if sk.startswith("A#") else ChatMessage
         try:
             found.append(model.get(pk, sk, consistent_read=True))
         except model.DoesNotExist:
@@ -17,8 +17,8 @@ def _items(user_id: str) -> list:
 
 
 def export_citizen(user_id: str) -> list[dict]:
-    return [{"kind": "chat" if isinstance(item, Chat) else "chat_message", **item.to_simple_dict()}
-            for item in _items(user_id)]
+    kinds = {Chat: "chat", ChatMessage: "chat_message", AnswerRequest: "chat_answer_request"}
+    return [{"kind": kinds[type(item)], **item.to_simple_dict()} for item in _items(user_id)]
 
 
 def erase_citizen(user_id: str) -> int:

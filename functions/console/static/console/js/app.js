@@ -18,8 +18,11 @@ export const PAGES = [
   { name: "queue", role: "officer", th: "คิววันนี้", en: "Today's queue" },
   { name: "figures", role: "officer", th: "ตัวเลข", en: "Figures" },
   { name: "richmenu", role: "officer", th: "ริชเมนู", en: "Rich menu" },
-  // Bills, notices, chats, FAQ, rich menu and figures have their agency API routes (docs/console-api.md,
-  // docs/bills.md, docs/handover.md) but no page yet: listed here when written, not as dead links.
+  { name: "chats", role: "officer", th: "แชท", en: "Chats" },
+  { name: "faq", role: "officer", th: "คำถามที่พบบ่อย", en: "FAQ" },
+  { name: "profile", role: "admin", th: "ข้อมูลหน่วยงาน", en: "Agency profile" },
+  // Bills and notices have their agency API routes (docs/console-api.md, docs/bills.md) but no page yet:
+  // listed here when written, not as dead links.
 ];
 const WORDS = {
   th: { title: "คอนโซลเจ้าหน้าที่", save: "บันทึก", cancel: "ยกเลิก", loading: "กำลังโหลด…", error: "เกิดข้อผิดพลาด",
