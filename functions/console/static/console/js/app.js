@@ -18,8 +18,10 @@ export const PAGES = [
   { name: "queue", role: "officer", th: "คิววันนี้", en: "Today's queue" },
   { name: "figures", role: "officer", th: "ตัวเลข", en: "Figures" },
   { name: "richmenu", role: "officer", th: "ริชเมนู", en: "Rich menu" },
-  // Bills, notices, chats, FAQ, rich menu and figures have their agency API routes (docs/console-api.md,
-  // docs/bills.md, docs/handover.md) but no page yet: listed here when written, not as dead links.
+  { name: "bills", role: "officer", th: "บิล", en: "Bills" },
+  { name: "notices", role: "officer", th: "ประกาศ", en: "Notices" },
+  // Chats and FAQ have their agency API routes (docs/console-api.md, docs/handover.md) but no page yet:
+  // listed here when written, not as dead links.
 ];
 const WORDS = {
   th: { title: "คอนโซลเจ้าหน้าที่", save: "บันทึก", cancel: "ยกเลิก", loading: "กำลังโหลด…", error: "เกิดข้อผิดพลาด",
