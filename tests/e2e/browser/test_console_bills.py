@@ -330,6 +330,13 @@ def test_another_agencys_batch_and_notice_with_the_same_ids_are_not_listed(conso
     expect(other.locator(f"tr[data-notice='{notice['notice_id']}']")).to_be_visible()
 
 
+def _axe_serious(page) -> list:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result
+            if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("where", ["bills", "notices"])
 def test_axe_finds_no_serious_violation(console, dev, where):
     """GIVEN the bills or the notices page (as a supervisor, every control shown) WHEN axe-core checks it THEN
@@ -338,8 +345,26 @@ def test_axe_finds_no_serious_violation(console, dev, where):
     page.goto(f"{dev.url}/console/#/{where}")
     page.wait_for_selector("main h3")
     expect(page.locator("main")).not_to_contain_text("กำลังโหลด")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert _axe_serious(page) == []
+
+
+def test_axe_finds_no_serious_violation_on_a_batch_and_a_notice(console, dev):
+    """GIVEN a batch with rejected rows and a counted notice WHEN axe-core checks their pages (progress,
+    figures, the report and its pager; the preview and the send controls) THEN no serious or critical
+    violation, in Thai and in English."""
+    status, answer = _staff(dev, "POST", "/agency/bill/imports/bills?name=axe.csv",
+                            _csv([["9999999999", "2026-11", 1, "-1", "2026-11-20", "ลบ.ม."]]), content_type="text/csv")
+    assert status == 202, answer
+    status, notice = _staff(dev, "POST", "/agency/bill/notices", {
+        "text": "ทดสอบการเข้าถึง", "topic": "health", "areas": [{"district": "เมือง", "subdistrict": "ท่าช้าง"}]})
+    assert status == 200, notice
+    page = console(bypass_csp=True)
+    for lang in ("th", "en"):
+        page.goto(f"{dev.url}/console/#/bills?batch={answer['batch_id']}")
+        expect(page.locator("#bl-status")).to_have_attribute("data-status", "notified")
+        expect(page.locator("#bl-reject-list")).to_be_visible()
+        assert _axe_serious(page) == [], lang
+        page.goto(f"{dev.url}/console/#/notices?notice={notice['notice_id']}")
+        expect(page.locator("#nt-status")).to_have_attribute("data-status", "ready")
+        assert _axe_serious(page) == [], lang
+        page.click("#lang")
