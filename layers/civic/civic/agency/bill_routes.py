@@ -28,6 +28,8 @@ AccountNo = Annotated[str, Path(pattern=r"^[0-9A-Za-z-]{4,20}$", description="th
 Period = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="billing month, YYYY-MM")]
 JobId = Annotated[str, Path(pattern=r"^[BN][0-9A-F]{15}$")]
 Kind = Annotated[str, Path(pattern=r"^(accounts|bills|payments)$")]
+FileName = Annotated[str | None, Query(max_length=120, pattern=r"^[^/\\\x00-\x1f]+$",
+                                       description="the file's name as staff know it, kept in the batch")]
 UPLOAD_MINUTES = 15
 BODY_CSV_MAX = 5_000_000  # larger files go through the presigned upload
 
@@ -273,7 +275,7 @@ def new_upload(body: UploadIn) -> UploadOut:
 
 @router.post("/agency/bill/imports/<kind>", summary="Import a small CSV sent as the body (text/csv, ≤ 5 MB)",
              tags=["bill"], responses={202: {"description": "the file is stored; its batch starts"}})
-def import_body(kind: Kind):
+def import_body(kind: Kind, name: FileName = None):
     caller = _staff("supervisor")
     _agency(caller)
     event = router.current_event
@@ -285,7 +287,9 @@ def import_body(kind: Kind):
         raise ServiceError(413, "larger than 5 MB: ask POST /agency/bill/uploads for an upload link")
     key = importer.object_key(caller.agency_id, kind, importer.fresh_name(kind))
     answer = client("s3").put_object(Bucket=settings().imports_bucket, Key=key, Body=body, ContentType="text/csv")
-    job_id = importer.batch_id(key, answer["ETag"].strip('"'))
+    # the batch is opened here, before the answer, so its progress link reads at once (status "received");
+    # the S3 event then finds it by the same id and carries on
+    job_id = importer.open_batch(settings().imports_bucket, key, len(body), answer["ETag"].strip('"'), name).job_id
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON,
                     body={"batch_id": job_id, "key": key, "progress": f"/agency/bill/batches/{job_id}"})
 

@@ -9,6 +9,7 @@ are already there: they are "unchanged" and nobody is told twice (docs/bills.md)
 """
 
 import hashlib
+import json
 import time
 import uuid
 from datetime import date
@@ -34,17 +35,43 @@ def batch_id(key: str, etag: str) -> str:
     return "B" + hashlib.sha256(f"{key}|{etag}".encode()).hexdigest()[:15].upper()
 
 
-def on_upload(bucket: str, key: str, size: int, etag: str) -> str | None:
-    """An object arrived: open its batch and enqueue its first segment. None when the key is not an import's."""
-    key = unquote_plus(key)
+def _parts(key: str) -> list[str] | None:
     parts = key.split("/")
     if len(parts) != 4 or parts[0] != PREFIX.rstrip("/") or parts[2] not in csvrows.KINDS or not parts[3]:
+        return None
+    return parts
+
+
+def open_batch(bucket: str, key: str, size: int, etag: str, name: str | None = None):
+    """The batch of a stored object, opened as `received` (or the one already open: same key and ETag, same id).
+
+    The upload route calls it before answering 202, so the progress link it gives is there at once; the S3
+    event then finds it and carries on (on_upload). `name` is the file's name as staff chose it."""
+    parts = _parts(key)
+    if parts is None:
+        raise ValueError(f"{key[:200]!r} is not imports/<agency>/<kind>/<file>")
+    job = bill_jobs.create(parts[1], batch_id(key, etag), "batch", "received",
+                           {"bucket": bucket, "key": key, "kind": parts[2], "size": size, "file": name or parts[3]})
+    if name and job.details.get("file") != name:
+        # S3's event was quicker than the route (it opened the batch under the stored name): give it staff's
+        job.update(actions=[bill_jobs.Job.detail.set(json.dumps({**job.details, "file": name}, ensure_ascii=False))])
+    return job
+
+
+def on_upload(bucket: str, key: str, size: int, etag: str) -> str | None:
+    """An object arrived: open its batch (or find the one the upload route opened) and enqueue its first segment.
+    None when the key is not an import's. Idempotent: an event delivered twice enqueues one segment 0."""
+    key = unquote_plus(key)
+    parts = _parts(key)
+    if parts is None:
         logger.warning("object outside imports/<agency>/<kind>/<file> ignored", extra={"key": key[:200]})
         return None
-    agency_id, kind = parts[1], parts[2]
-    job_id = batch_id(key, etag)
-    job = bill_jobs.create(agency_id, job_id, "batch", "splitting",
-                           {"bucket": bucket, "key": key, "kind": kind, "size": size, "file": parts[3]})
+    agency_id = parts[1]
+    job = open_batch(bucket, key, size, etag)
+    job_id = job.job_id
+    if job.status == "received":
+        bill_jobs.move(job, "splitting", ("received",))  # one delivery wins; the others see "splitting"
+        job = bill_jobs.find(agency_id, job_id)
     if job.status != "splitting" or job.count("rows") or bill_jobs.mark_of(agency_id, job_id, "seg.0") is not None:
         return job_id  # this very object was seen already
     if bill_agencies.find(agency_id) is None:

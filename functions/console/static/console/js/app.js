@@ -20,9 +20,9 @@ export const PAGES = [
   { name: "richmenu", role: "officer", th: "ริชเมนู", en: "Rich menu" },
   { name: "chats", role: "officer", th: "แชท", en: "Chats" },
   { name: "faq", role: "officer", th: "คำถามที่พบบ่อย", en: "FAQ" },
+  { name: "bills", role: "officer", th: "บิล", en: "Bills" },
+  { name: "notices", role: "officer", th: "ประกาศ", en: "Notices" },
   { name: "profile", role: "admin", th: "ข้อมูลหน่วยงาน", en: "Agency profile" },
-  // Bills and notices have their agency API routes (docs/console-api.md, docs/bills.md) but no page yet:
-  // listed here when written, not as dead links.
 ];
 const WORDS = {
   th: { title: "คอนโซลเจ้าหน้าที่", save: "บันทึก", cancel: "ยกเลิก", loading: "กำลังโหลด…", error: "เกิดข้อผิดพลาด",
