@@ -136,7 +136,8 @@ def _query_one_partition() -> None:
     made a 500-row chunk take ten minutes). Here moto's own query runs over the one partition's items instead:
     the table's from its own dict of partitions, an index's from a grouping by the index's hash key, kept per
     table and rebuilt after the table changes (a put, a delete, an update). moto still checks, sorts, filters
-    and pages them itself, so its answers are the same; only the walk shrinks."""
+    and pages them itself, so its answers are the same; only the walk shrinks. (PartiQL writes change items
+    without these three calls; nothing here uses PartiQL.)"""
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
