@@ -136,12 +136,14 @@ def _query_one_partition() -> None:
     made a 500-row chunk take ten minutes). Here moto's own query runs over the one partition's items instead:
     the table's from its own dict of partitions, an index's from a grouping by the index's hash key, kept per
     table and rebuilt after the table changes (a put, a delete, an update). moto still checks, sorts, filters
-    and pages them itself, so its answers are the same; only the walk shrinks. (PartiQL writes change items
-    without these three calls; nothing here uses PartiQL.)"""
+    and pages them itself, so its answers are the same; only the walk shrinks. An index partition moto has
+    sorted once is kept in that order until the table changes, so its next sort is one pass over sorted items
+    (sorting a 30,000-item partition of open cases cost ~0.6 s per Query). (PartiQL writes change items without
+    these three calls; nothing here uses PartiQL.)"""
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    query, all_items = Table.query, Table.all_items
+    query, all_items, sort_items = Table.query, Table.all_items, Table.sorted_items
     put, delete, update = Table.put_item, Table.delete_item, DynamoDBBackend.update_item
     parameters = inspect.signature(query)
     scope = threading.local()  # the partition the current thread's query walks
@@ -180,6 +182,14 @@ def _query_one_partition() -> None:
             kept = groups[attribute] = (version, by_value)
         return kept[1]
 
+    def ordered(table: Any) -> dict:
+        """(index, hash value) → that index partition as moto sorted it, for the table as it is now."""
+        version = getattr(table, "_speedup_version", 0)
+        kept = table.__dict__.get("_speedup_ordered")
+        if kept is None or kept[0] != version:
+            kept = table._speedup_ordered = (version, {})
+        return kept[1]
+
     def partition(table: Any, bound: inspect.BoundArguments) -> list | None:
         index_name, conditions = bound.arguments.get("index_name"), bound.arguments.get("hash_key_conditions")
         if not index_name:
@@ -191,6 +201,11 @@ def _query_one_partition() -> None:
         if not conditions or len(conditions) != 1:
             return None  # a multi-attribute key: moto's own walk
         attribute, value = conditions[0]
+        key = (index_name, value)
+        if key in ordered(table):
+            return ordered(table)[key]
+        if len(bound.arguments.get("range_key_conditions") or ()) <= 1:  # moto then keeps exactly what it sorts
+            scope.order_for = (table, key)
         return grouped(table, attribute).get(value, [])
 
     def partition_query(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -202,7 +217,14 @@ def _query_one_partition() -> None:
         try:
             return query(self, *args, **kwargs)
         finally:
-            scope.table = scope.items = None
+            scope.table = scope.items = scope.order_for = None
+
+    def sorted_items(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = sort_items(self, *args, **kwargs)
+        pending, scope.order_for = getattr(scope, "order_for", None), None
+        if pending is not None and pending[0] is self:
+            ordered(self)[pending[1]] = list(result)  # a copy: moto reverses its own list for a backward Query
+        return result
 
     def scoped_items(self: Any) -> Any:
         if getattr(scope, "table", None) is self:
@@ -211,6 +233,7 @@ def _query_one_partition() -> None:
 
     Table.query = partition_query  # type: ignore[method-assign]
     Table.all_items = scoped_items  # type: ignore[method-assign]
+    Table.sorted_items = sorted_items  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
     Table.delete_item = delete_item  # type: ignore[method-assign]
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
