@@ -116,9 +116,10 @@ class MotoServer:
         return f"http://{self.host}:{self._server.server_port}"
 
     def start(self) -> MotoServer:
-        if self.speedups:
-            from . import moto_speedups
+        from . import moto_speedups
 
+        moto_speedups.fix()  # moto's own race (a message lost), whatever the speed-ups
+        if self.speedups:
             moto_speedups.apply()
         app = SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
         for wrap in self.middleware:

@@ -1,4 +1,5 @@
-"""The local stack's moto speed-ups change the cost of an answer, never the answer (infra/local/moto_speedups.py).
+"""The local stack's moto speed-ups change the cost of an answer, never the answer, and its fix of moto's delete
+race loses no message (infra/local/moto_speedups.py).
 
 The same DynamoDB conversation runs twice in fresh interpreters, with moto as it is and with the speed-ups, and
 every answer is compared: Queries of the table and of its indexes, in both orders, in pages, filtered, after puts
@@ -118,3 +119,37 @@ def test_with_the_speed_ups_every_query_answers_as_moto_does():
     assert any(a["Count"] for a in plain) and any(a["LastEvaluatedKey"] for a in plain)  # not all empty
     for n, (expected, got) in enumerate(zip(plain, fast)):
         assert got == expected, f"answer {n} differs"
+
+
+def test_deleting_a_message_waits_for_a_send_in_progress_so_none_is_dropped():
+    """GIVEN a FIFO queue in moto with the local stack's fix, a message received, and a send holding the queue's
+    lock WHEN the received message is deleted meanwhile THEN the delete waits for the send (moto's delete rebuilds
+    the queue's list, which dropped a message sent at that moment) and, once the send ends, both the deletion and
+    the new message hold."""
+    import threading
+
+    import boto3
+    from moto import mock_aws
+    from moto.sqs.models import sqs_backends
+
+    from infra.local import moto_speedups
+
+    moto_speedups.fix()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="ap-southeast-7")
+        url = sqs.create_queue(QueueName="race.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="first", MessageGroupId="a", MessageDeduplicationId="1")
+        (received,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+        queue = next(q for q in sqs_backends["123456789012"]["ap-southeast-7"].queues.values() if q.name == "race.fifo")
+        deleting = threading.Thread(target=sqs.delete_message,
+                                    kwargs={"QueueUrl": url, "ReceiptHandle": received["ReceiptHandle"]})
+        with queue._messages_lock:  # a send in progress
+            deleting.start()
+            deleting.join(timeout=1.0)
+            waited = deleting.is_alive()
+            # the send itself, from this thread (the lock is reentrant)
+            sqs.send_message(QueueUrl=url, MessageBody="second", MessageGroupId="b", MessageDeduplicationId="2")
+        deleting.join(timeout=60)
+        bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert waited and not deleting.is_alive()
+    assert bodies == ["second"]
