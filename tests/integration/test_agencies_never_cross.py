@@ -15,7 +15,7 @@ import pytest
 from civic import thai
 from civic.booking import ledger, rules
 from civic.handover import desk
-from civic.tables import bookings, chats, citizens, rich_menus
+from civic.tables import bookings, citizens, rich_menus
 from civic.tables import faq as faq_table
 from civic.thai import BANGKOK
 from tests.integration.booking.conftest import LambdaContext, load_handler, make_service, user

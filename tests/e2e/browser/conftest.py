@@ -7,6 +7,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from infra.local.devstack import dev_stack
 from infra.local.simulator import browser as driver
+from tests.e2e.browser.console import sign_in
 
 expect.set_options(timeout=driver.WAIT_MS)
 
@@ -24,6 +25,22 @@ def chromium():
         browser = driver.launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def console(chromium, dev):
+    """console(agency, role) → a signed-in console page; JavaScript errors on any of them fail the test."""
+    pages, errors = [], []
+
+    def open_as(agency="demo-municipality", role="officer", **kwargs):
+        pages.append(sign_in(chromium, dev.url, agency, role, **kwargs))
+        pages[-1].on("pageerror", lambda error: errors.append(str(error)))
+        return pages[-1]
+
+    yield open_as
+    for page in pages:
+        page.context.close()
+    assert not errors, f"JavaScript errors on the console: {errors}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from civic import line_api
 from civic.thai import BANGKOK
 from tests.citizen import Citizen, eventually, words
-from tests.e2e.browser.console import sign_in
 from tests.e2e.browser.test_console import AGENCY, AXE, OTHER
 
 pytestmark = pytest.mark.e2e
@@ -25,18 +24,9 @@ THAI_HEADER = "เลขที่ผู้ใช้น้ำ,รอบบิล,
 
 
 @pytest.fixture
-def console(chromium, dev):
-    pages, errors = [], []
-
-    def open_as(agency=AGENCY, role="supervisor", **kwargs):
-        pages.append(sign_in(chromium, dev.url, agency, role, **kwargs))
-        pages[-1].on("pageerror", lambda error: errors.append(str(error)))
-        return pages[-1]
-
-    yield open_as
-    for page in pages:
-        page.context.close()
-    assert not errors, f"JavaScript errors on the console: {errors}"
+def console(console):
+    """The shared console fixture, signing in as a supervisor unless told (imports and notices are theirs)."""
+    return lambda agency=AGENCY, role="supervisor", **kwargs: console(agency, role, **kwargs)
 
 
 def _staff(dev, method: str, path: str, body=None, role: str = "supervisor", agency: str = AGENCY,

@@ -17,27 +17,11 @@ from civic.tables import chats
 from civic.tables import faq as faq_table
 from infra.local import webhook_client as wh
 from tests.citizen import Citizen, buttons, eventually, words
-from tests.e2e.browser.console import sign_in
 from tests.e2e.browser.test_console import AGENCY, AXE, OTHER
 from tests.e2e.browser.test_console_admin import _api
 
 pytestmark = pytest.mark.e2e
 ANSWER = "วันเสาร์ปิดทำการค่ะ เปิดวันจันทร์ 08:30 น."
-
-
-@pytest.fixture
-def console(chromium, dev):
-    pages, errors = [], []
-
-    def open_as(agency=AGENCY, role="officer", **kwargs):
-        pages.append(sign_in(chromium, dev.url, agency, role, **kwargs))
-        pages[-1].on("pageerror", lambda error: errors.append(str(error)))
-        return pages[-1]
-
-    yield open_as
-    for page in pages:
-        page.context.close()
-    assert not errors, f"JavaScript errors on the console: {errors}"
 
 
 def _png() -> bytes:

@@ -5,26 +5,10 @@ supervisors do not get the page; axe-core on it."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser.console import sign_in
 from tests.e2e.browser.test_console import AGENCY, AXE
 from tests.e2e.browser.test_console_admin import _api
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def console(chromium, dev):
-    pages, errors = [], []
-
-    def open_as(agency=AGENCY, role="officer", **kwargs):
-        pages.append(sign_in(chromium, dev.url, agency, role, **kwargs))
-        pages[-1].on("pageerror", lambda error: errors.append(str(error)))
-        return pages[-1]
-
-    yield open_as
-    for page in pages:
-        page.context.close()
-    assert not errors, f"JavaScript errors on the console: {errors}"
 
 
 @pytest.fixture
