@@ -23,8 +23,8 @@ from civic.bills import csvrows, work
 BILLS = int(os.environ.get("BENCH_BILLS", "2000"))
 # make run's stack: moto per service and a process per function, as Lambda gives each function its own sandboxes.
 PROCESSES = os.environ.get("BENCH_PROCESSES", "1") == "1"
-# make run's stack (processes apart, 2 shared cores) reaches ~30 pushes/s with no ceiling; the ceiling is set
-# under that so the figure says whether pacing holds it, not whether the machine can.
+# make run's stack (processes apart, 2 cores) reached 41.8 pushes/s with no ceiling (docs/benchmarks.md); the
+# ceiling is set under that so the figure says whether pacing holds it, not whether the machine can.
 # On a machine shared with other work, set it lower (BENCH_PUSH_CEILING) so it stays under what the stack reaches.
 PUSH_CEILING = float(os.environ.get("BENCH_PUSH_CEILING", "20"))  # ours, per second, over LineSendMaxConcurrency
 FAKE_PUSH_CEILING = PUSH_CEILING * 1.2  # LINE's (the fake's): ours stays under it with a margin
