@@ -90,6 +90,7 @@ def _cards(dev, citizen: Citizen, *needles: str) -> list[dict]:
 def _upload(page, dev, kind: str, name: str, data: bytes) -> str:
     """Import a file through the page; returns the batch id the page then follows."""
     page.goto(f"{dev.url}/console/#/bills")
+    expect(page.locator("#bl-batches-h")).to_be_visible()  # the page is drawn: no later render replaces the form
     page.select_option("#bl-kind", kind)
     page.set_input_files("#bl-file", files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
     page.click("#bl-send")
